@@ -1,0 +1,32 @@
+"""The ``armstrack`` command line: one group, one small module per command family."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from armstrack.cli.resolve_cmd import resolve
+from armstrack.cli.timex_cmd import timex
+
+DEFAULT_DB = "armstrack.db"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    default=lambda: os.environ.get("ARMSTRACK_DB", DEFAULT_DB),
+    show_default="armstrack.db or $ARMSTRACK_DB",
+    help="SQLite file or SQLAlchemy URL of the register.",
+)
+@click.version_option(package_name="armstrack")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str) -> None:
+    """armstrack: a live register of international arms transfers, read from the news."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db_path
+
+
+cli.add_command(timex)
+cli.add_command(resolve)

@@ -1,0 +1,227 @@
+"""The data a document carries through the pipeline.
+
+These plain dataclasses are the contract between stages (ingest -> nlp ->
+events -> register -> store -> cli). Every stage takes and returns these, so a
+stage can be tested, replaced or run in another process on its own. Their JSON
+form is the interchange format of SPEC.md §5 (see ``to_json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+EventType = Literal[
+    "negotiation",
+    "agreement",
+    "contract",
+    "delivery",
+    "deployment",
+    "cancellation",
+    "sanction",
+    "production",
+]
+EVENT_TYPES: tuple[str, ...] = (
+    "negotiation",
+    "agreement",
+    "contract",
+    "delivery",
+    "deployment",
+    "cancellation",
+    "sanction",
+    "production",
+)
+
+Modality = Literal["asserted", "planned", "hoped", "possible", "threatened", "negated", "denied"]
+MODALITIES: tuple[str, ...] = (
+    "asserted",
+    "planned",
+    "hoped",
+    "possible",
+    "threatened",
+    "negated",
+    "denied",
+)
+#: SPEC.md §3: the three classes the scorer compares.
+COARSE_MODALITY: dict[str, str] = {
+    "asserted": "realis",
+    "planned": "irrealis",
+    "hoped": "irrealis",
+    "possible": "irrealis",
+    "threatened": "irrealis",
+    "negated": "negated",
+    "denied": "negated",
+}
+
+DealStatus = Literal[
+    "negotiating",
+    "agreed",
+    "contracted",
+    "delivering",
+    "delivered",
+    "in_service",
+    "cancelled",
+    "prospective",
+]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A time interval of inclusive calendar days; ``None`` ends are open (SPEC.md §4)."""
+
+    start: date | None
+    end: date | None
+    text: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Interval | None:
+        if not data:
+            return None
+        return cls(
+            start=date.fromisoformat(data["start"]) if data.get("start") else None,
+            end=date.fromisoformat(data["end"]) if data.get("end") else None,
+            text=data.get("text") or "",
+        )
+
+
+@dataclass
+class Article:
+    """One news article as read from its input, before any language processing.
+
+    ``text`` is exactly what offsets refer to. ``id`` is the file stem or the
+    JSONL record's ``id`` (SPEC.md §5).
+    """
+
+    id: str
+    text: str
+    published: date | None
+    title: str = ""
+    url: str | None = None
+    path: str | None = None
+    byline: str | None = None
+    source_format: str = "text"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "url": self.url,
+            "path": self.path,
+        }
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    """An input (or one record of it) that could not be read; the run goes on."""
+
+    input: str
+    reason: str
+    record: str | None = None  # e.g. "line 17" of a JSONL file
+
+    def describe(self) -> str:
+        where = f"{self.input} ({self.record})" if self.record else self.input
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Quantity:
+    value: float | int
+    unit: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "unit": self.unit}
+
+
+@dataclass
+class Money:
+    amount: float | int
+    currency: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"amount": self.amount, "currency": self.currency}
+
+
+@dataclass
+class Event:
+    """One real-world event of a transfer's life, as one article reports it."""
+
+    article: str
+    type: str
+    modality: str
+    supplier: str | None = None
+    recipient: str | None = None
+    actor: str | None = None
+    target: str | None = None
+    system: str | None = None  # the family's canonical name (deals key on it)
+    variant: str | None = None  # the variant named, when more precise than the family
+    time: Interval | None = None
+    quantity: Quantity | None = None
+    value: Money | None = None
+    source: str | None = None
+    evidence: str = ""
+    offsets: tuple[int, int] = (0, 0)
+    trigger: str | None = None
+    confidence: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "type": self.type,
+            "supplier": self.supplier,
+            "recipient": self.recipient,
+            "actor": self.actor,
+            "target": self.target,
+            "system": self.system,
+            "variant": self.variant,
+            "modality": self.modality,
+            "time": self.time.to_json() if self.time else None,
+            "quantity": self.quantity.to_json() if self.quantity else None,
+            "value": self.value.to_json() if self.value else None,
+            "source": self.source,
+            "evidence": self.evidence,
+            "offsets": list(self.offsets),
+            "trigger": self.trigger,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Event:
+        q, v = data.get("quantity"), data.get("value")
+        return cls(
+            article=data["article"],
+            type=data["type"],
+            modality=data["modality"],
+            supplier=data.get("supplier"),
+            recipient=data.get("recipient"),
+            actor=data.get("actor"),
+            target=data.get("target"),
+            system=data.get("system"),
+            variant=data.get("variant"),
+            time=Interval.from_json(data.get("time")),
+            quantity=Quantity(q["value"], q["unit"]) if q else None,
+            value=Money(v["amount"], v["currency"]) if v else None,
+            source=data.get("source"),
+            evidence=data.get("evidence") or "",
+            offsets=tuple(data.get("offsets") or (0, 0)),
+            trigger=data.get("trigger"),
+        )
+
+    @property
+    def is_realis(self) -> bool:
+        return COARSE_MODALITY.get(self.modality) == "realis"
+
+
+def as_plain(obj: Any) -> Any:
+    """Dataclass -> JSON-ready dict (dates as ISO strings)."""
+    if hasattr(obj, "to_json"):
+        return obj.to_json()
+    return asdict(obj)
