@@ -108,6 +108,15 @@ class Article:
     path: str | None = None
     byline: str | None = None
     source_format: str = "text"
+    #: Where the body starts and ends in ``text`` (after the title/byline/date
+    #: header, before a trailing "Original url:" block): extraction reads only
+    #: this range, offsets still count from the start of ``text``.
+    body_start: int = 0
+    body_end: int | None = None
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start : self.body_end]
 
     def to_json(self) -> dict[str, Any]:
         return {

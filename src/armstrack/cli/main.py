@@ -6,6 +6,8 @@ import os
 
 import click
 
+from armstrack.cli.ingest_cmd import failures, ingest, status
+from armstrack.cli.register_cmd import deals, export, extract, show
 from armstrack.cli.resolve_cmd import resolve
 from armstrack.cli.timex_cmd import timex
 
@@ -28,5 +30,5 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db"] = db_path
 
 
-cli.add_command(timex)
-cli.add_command(resolve)
+for command in (ingest, status, failures, deals, show, export, extract, timex, resolve):
+    cli.add_command(command)
