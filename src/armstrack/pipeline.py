@@ -1,23 +1,114 @@
-"""Articles in, events out: the language pipeline and event extraction in one call.
+"""Articles in, events out: the language pipeline and the event rules in one call.
 
-(Stub: the lead is writing the real one; the interface below is fixed.)
+``Extractor.process`` parses article bodies in batches through ``nlp.pipe``
+and runs the event rules on each parsed document. With ``n_process > 1`` whole
+batches go to worker processes, each holding its own model, knowledge base and
+tagger, and only the events (small dataclasses) come back: documents are never
+pickled between processes, and memory stays bounded by the batches in flight.
+Output order is input order either way.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from armstrack.model import Article, Event
 
 
+class _Worker:
+    """The per-process tools, built once per process."""
+
+    def __init__(self) -> None:
+        from armstrack.events.extract import ArticleExtractor
+        from armstrack.kb import load_kb
+        from armstrack.nlp import load_spacy
+        from armstrack.nlp.entities import EntityLayer
+
+        self.nlp = load_spacy()
+        self.entities = EntityLayer(load_kb())
+        self.events = ArticleExtractor()
+
+    def run(self, articles: list[Article], batch_size: int) -> list[list[Event] | str]:
+        bodies = (article.body for article in articles)
+        results: list[list[Event] | str] = []
+        for article, doc in zip(articles, self.nlp.pipe(bodies, batch_size=batch_size),
+                                strict=True):
+            try:
+                self.entities(doc)
+                results.append(self.events.extract(article, doc))
+            except Exception as exc:  # one bad article must not stop a run
+                detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+                results.append(f"extraction failed: {detail}")
+        return results
+
+
+_WORKER: _Worker | None = None
+
+
+def _worker() -> _Worker:
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = _Worker()
+    return _WORKER
+
+
+def _run_batch(payload: tuple[list[Article], int]) -> list[list[Event] | str]:
+    articles, batch_size = payload
+    return _worker().run(articles, batch_size)
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
 class Extractor:
-    """Runs spaCy (batched through ``nlp.pipe``) and the event rules over articles."""
+    """Runs spaCy and the event rules over articles.
+
+    ``process`` yields ``(article, events)``; when the rules fail on an article
+    the events are replaced by an error string (``ExtractionError``) so that the
+    caller can record it and go on.
+    """
 
     def __init__(self, batch_size: int = 32, n_process: int = 1) -> None:
-        self.batch_size = batch_size
-        self.n_process = n_process
+        self.batch_size = max(1, batch_size)
+        self.n_process = max(1, n_process)
 
     def process(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
         """Yield each article with its events, in input order."""
-        for article in articles:
-            yield article, []
+        for article, result in self.process_safe(articles):
+            if isinstance(result, str):
+                raise ExtractionError(f"{article.id}: {result}")
+            yield article, result
+
+    def process_safe(
+        self, articles: Iterable[Article]
+    ) -> Iterator[tuple[Article, list[Event] | str]]:
+        """Like ``process`` but a failed article yields its error message instead of raising."""
+        batches = _batches(articles, self.batch_size)
+        if self.n_process == 1:
+            for batch in batches:
+                yield from zip(batch, _run_batch((batch, self.batch_size)), strict=True)
+            return
+        context = multiprocessing.get_context("fork")
+        window: deque = deque()
+        with context.Pool(self.n_process) as pool:
+            # A bounded window of batches in flight keeps memory flat on any input size
+            # (Pool.imap would read the whole input ahead).
+            for batch in batches:
+                window.append((batch, pool.apply_async(_run_batch, ((batch, self.batch_size),))))
+                if len(window) >= 2 * self.n_process:
+                    done, pending = window.popleft()
+                    yield from zip(done, pending.get(), strict=True)
+            while window:
+                done, pending = window.popleft()
+                yield from zip(done, pending.get(), strict=True)
+
+
+class ExtractionError(RuntimeError):
+    """The event rules failed on one article."""

@@ -1,0 +1,329 @@
+"""Typed events out of one parsed article (SPEC.md §2-§5).
+
+For each sentence of the body: find triggers (``triggers``), their participants
+(``participants``), weapon system, factuality (``modality``), time (the
+temporal tagger), quantity and value (``amounts``) and source
+(``attribution``); then merge the mentions of one real-world event within the
+article (``merge``). Each step is a small function with one job so that a rule
+can be read, tested and changed on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from armstrack.events import amounts, attribution, modality
+from armstrack.events.lexicon import ANAPHORIC_WEAPON_NOUNS, GENERIC_ARMS
+from armstrack.events.merge import merge_events
+from armstrack.events.participants import PartyIndex, Roles, collect_roles
+from armstrack.events.syntax import in_subtree
+from armstrack.events.triggers import Trigger, find_triggers
+from armstrack.model import Article, Event, Interval
+from armstrack.nlp.entities import Mention, mentions_of
+
+#: Which system categories a generic noun can refer back to ("the jets" -> aircraft).
+ANAPHOR_CATEGORIES: dict[str, set[str]] = {
+    "jet": {"aircraft"}, "fighter": {"aircraft"}, "aircraft": {"aircraft"},
+    "plane": {"aircraft"}, "warplane": {"aircraft"}, "helicopter": {"aircraft"},
+    "drone": {"aircraft"}, "bomber": {"aircraft"}, "trainer": {"aircraft"},
+    "airframe": {"aircraft"}, "squadron": {"aircraft"}, "transport": {"aircraft"},
+    "missile": {"missile", "air-defence"}, "battery": {"air-defence", "missile"},
+    "launcher": {"air-defence", "missile", "artillery"}, "interceptor": {"missile", "air-defence"},
+    "regiment": {"air-defence", "missile", "artillery"}, "rocket": {"missile", "artillery"},
+    "tank": {"armoured-vehicle"}, "vehicle": {"armoured-vehicle"},
+    "howitzer": {"artillery"}, "gun": {"artillery", "naval-weapon"},
+    "frigate": {"ship"}, "submarine": {"ship"}, "ship": {"ship"}, "vessel": {"ship"},
+    "corvette": {"ship"}, "destroyer": {"ship"}, "boat": {"ship"}, "warship": {"ship"},
+    "radar": {"sensor", "air-defence"}, "engine": {"engine"}, "satellite": {"satellite"},
+}
+#: Party codes that are never the supplier or recipient of a transfer in practice.
+NON_TRANSFER_PARTIES = {"NATO", "UN", "EU"}
+
+
+@dataclass
+class SentenceContext:
+    """What earlier sentences of the article established: recent systems and states."""
+
+    systems: list[Mention]
+    states: list[Mention]
+
+
+def _systems_in(mentions: list[Mention], sentence: Span) -> list[Mention]:
+    return [m for m in mentions if m.kind == "system" and sentence.start <= m.start < sentence.end]
+
+
+def _states_in(mentions: list[Mention], sentence: Span) -> list[Mention]:
+    return [m for m in mentions if m.kind in {"state", "organisation"} and m.party
+            and sentence.start <= m.start < sentence.end]
+
+
+def _trigger_tokens(trigger: Trigger) -> list[Token]:
+    return [trigger.token, *trigger.content]
+
+
+def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Mention]:
+    """Systems the trigger is about: those in its phrase (each coordinated one), else the nearest."""
+    roots = _trigger_tokens(trigger)
+    inside = [m for m in sentence_systems
+              if any(in_subtree(m.root(trigger.token.doc), r) for r in roots)]
+    if inside:
+        families: dict[str, Mention] = {}
+        for mention in inside:
+            families.setdefault(mention.entry.family_name or mention.entry.name, mention)
+        return list(families.values())
+    if not sentence_systems:
+        return []
+    nearest = min(sentence_systems, key=lambda m: abs(m.start - trigger.token.i))
+    return [nearest]
+
+
+def _anaphor(trigger: Trigger, sentence: Span) -> str | None:
+    """A generic weapon noun in the trigger's phrase or sentence ("the missile system")."""
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "NOUN" and lemma in ANAPHORIC_WEAPON_NOUNS:
+            return lemma
+    return None
+
+
+def _generic_object(trigger: Trigger) -> bool:
+    """ "sell more arms", "military technology": the article names no system for this event."""
+    for root in _trigger_tokens(trigger):
+        for child in root.children:
+            if child.dep_ in {"dobj", "pobj", "nsubjpass"} and child.lemma_.lower() in GENERIC_ARMS:
+                return True
+            if child.dep_ == "prep":
+                for grand in child.children:
+                    if grand.dep_ == "pobj" and grand.lemma_.lower() in GENERIC_ARMS:
+                        return True
+    return False
+
+
+def _context_system(context: SentenceContext, anaphor: str | None) -> Mention | None:
+    wanted = ANAPHOR_CATEGORIES.get(anaphor or "")
+    for mention in reversed(context.systems[-12:]):
+        if wanted is None or mention.entry.category in wanted:
+            return mention
+    return None
+
+
+def _first(values: list[str], exclude: set[str] = frozenset()) -> str | None:
+    for value in values:
+        if value not in exclude:
+            return value
+    return None
+
+
+@dataclass
+class Parties:
+    supplier: str | None
+    recipient: str | None
+    actor: str | None = None
+    target: str | None = None
+    explicit: bool = False
+
+
+def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[str],
+                      context_states: list[str], trigger: Trigger) -> Parties | None:
+    supplier = _first(roles.supplier)
+    recipient = _first(roles.recipient, {supplier} if supplier else set())
+    explicit = bool(supplier or recipient or roles.parties)
+    if roles.parties:
+        sides = [p for p in roles.parties if p not in NON_TRANSFER_PARTIES]
+        if origin and origin in sides:
+            supplier = supplier or origin
+            recipient = recipient or _first(sides, {supplier})
+        elif len(sides) >= 2 and not supplier and not recipient:
+            return None  # e.g. US-Turkey talks *about* a Russian system: diplomacy
+        elif sides and not recipient:
+            recipient = _first(sides, {supplier} if supplier else set())
+    if roles.cutter:
+        cutter = roles.cutter[0]
+        if origin and cutter == origin:
+            supplier = supplier or cutter
+        elif not recipient:
+            recipient = cutter
+    supplier = supplier or origin
+    if recipient is None:
+        recipient = _first(sentence_states, {supplier, *NON_TRANSFER_PARTIES} - {None})
+    if recipient is None:
+        recipient = _first(list(reversed(context_states)), {supplier, *NON_TRANSFER_PARTIES} - {None})
+    if supplier is None or recipient is None or supplier == recipient:
+        return None
+    return Parties(supplier, recipient, explicit=explicit)
+
+
+def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
+                      context_states: list[str]) -> Parties | None:
+    actor = _first(roles.actor)
+    if actor is None and any(t.lower_ == "caatsa" for t in sentence):
+        actor = "USA"
+    if actor is None:
+        actor = _first([s for s in sentence_states if s == "USA"] or sentence_states[:1])
+    target = _first(roles.target, {actor} if actor else set())
+    if target is None:
+        target = _first(sentence_states, {actor, *NON_TRANSFER_PARTIES} - {None})
+    if target is None:
+        target = _first(list(reversed(context_states)), {actor, *NON_TRANSFER_PARTIES} - {None})
+    if actor is None or target is None or actor == target:
+        return None
+    return Parties(None, None, actor=actor, target=target, explicit=True)
+
+
+def _time_for(trigger: Trigger, timexes: list[Any], reporter: Token | None) -> Interval | None:
+    """The time expression attached to the trigger's clause chain or inside its phrase."""
+    chain, _ = modality.clause_chain(trigger.token, trigger.type)
+    chain_ids = {t.i for t in chain}
+    roots = _trigger_tokens(trigger)
+    doc = trigger.token.doc
+    best = None
+    for timex in timexes:
+        head_i = getattr(timex, "head_i", None)
+        if reporter is not None and head_i == reporter.i:
+            continue
+        span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
+        inside = span is not None and any(in_subtree(span.root, r) for r in roots)
+        if head_i in chain_ids or inside:
+            distance = abs((span.start if span is not None else 0) - trigger.token.i)
+            if best is None or distance < best[0]:
+                best = (distance, timex)
+    if best is None:
+        return None
+    return best[1].interval
+
+
+def _reporting_head(trigger: Trigger) -> Token | None:
+    _, reporter = modality.clause_chain(trigger.token, trigger.type)
+    return reporter
+
+
+class ArticleExtractor:
+    """Turns one parsed article into events; holds the compiled tools, not per-article state."""
+
+    def __init__(self, tagger: Any | None = None) -> None:
+        if tagger is None:
+            from armstrack.nlp.timex import TimexTagger
+
+            tagger = TimexTagger()
+        self.tagger = tagger
+
+    def extract(self, article: Article, doc: Doc) -> list[Event]:
+        """Events of an article whose body was parsed into ``doc``."""
+        published = article.published or date.today()
+        mentions = mentions_of(doc)
+        parties = PartyIndex(mentions)
+        inside_mention = {i for m in mentions for i in range(m.start, m.end)}
+        sentences = list(doc.sents)
+        context = SentenceContext(systems=[], states=[])
+        events: list[Event] = []
+        for index, sentence in enumerate(sentences):
+            events.extend(
+                self._sentence_events(article, sentence, sentences, index, mentions, parties,
+                                      inside_mention, context, published)
+            )
+            context.systems.extend(_systems_in(mentions, sentence))
+            context.states.extend(m for m in _states_in(mentions, sentence) if m.kind == "state")
+        return merge_events(events)
+
+    def _sentence_events(self, article: Article, sentence: Span, sentences: list[Span],
+                         index: int, mentions: list[Mention], parties: PartyIndex,
+                         inside_mention: set[int], context: SentenceContext,
+                         published: date) -> list[Event]:
+        triggers = find_triggers(sentence, inside_mention)
+        if not triggers:
+            return []
+        sentence_systems = _systems_in(mentions, sentence)
+        sentence_states = [m.party for m in _states_in(mentions, sentence)]
+        context_states = [m.party for m in context.states[-8:]]
+        timexes = self.tagger.tag(sentence, published)
+        source = attribution.paragraph_speaker(sentences, index)
+        offset = article.body_start
+        out: list[Event] = []
+        for trigger in triggers:
+            if _is_talked_about(trigger):
+                continue
+            roles = collect_roles(trigger, parties)
+            systems = _systems_for(trigger, sentence_systems)
+            from_context = False
+            if not systems and not _generic_object(trigger):
+                anaphor = _anaphor(trigger, sentence)
+                explicit_pair = bool((roles.supplier or roles.cutter) and roles.recipient) or \
+                    len(roles.parties) >= 2
+                if anaphor or explicit_pair or trigger.type == "sanction":
+                    fallback = _context_system(context, anaphor)
+                    if fallback is not None:
+                        systems = [fallback]
+                        from_context = True
+            if not systems and trigger.type != "sanction":
+                continue
+            fine = modality.decide(trigger.token, trigger.type)
+            reporter = _reporting_head(trigger)
+            when = _time_for(trigger, timexes, reporter)
+            for system in systems or [None]:
+                event = self._build(article, trigger, system, roles, sentence, sentence_states,
+                                    context_states, fine, when, source, offset)
+                if event is not None:
+                    event.extra["system_from_context"] = from_context
+                    out.append(event)
+        return out
+
+    def _build(self, article: Article, trigger: Trigger, system: Mention | None, roles: Roles,
+               sentence: Span, sentence_states: list[str], context_states: list[str],
+               fine: str, when: Interval | None, source: str | None,
+               offset: int) -> Event | None:
+        entry = system.entry if system is not None else None
+        origin = getattr(entry, "origin", None) or getattr(entry, "state", None)
+        if trigger.type == "sanction":
+            parties = _resolve_sanction(roles, sentence, sentence_states, context_states)
+        else:
+            parties = _resolve_transfer(roles, origin, sentence_states, context_states, trigger)
+        if parties is None:
+            return None
+        family = None
+        variant = None
+        if entry is not None:
+            family = entry.family_name or entry.name
+            variant = entry.name if entry.name != family else None
+        system_tokens = set(range(system.start, system.end)) if system is not None else set()
+        text = sentence.text
+        start = offset + sentence.start_char
+        return Event(
+            article=article.id,
+            type=trigger.type,
+            modality=fine,
+            supplier=parties.supplier,
+            recipient=parties.recipient,
+            actor=parties.actor,
+            target=parties.target,
+            system=family,
+            variant=variant,
+            time=when,
+            quantity=amounts.find_quantity(sentence, system_tokens),
+            value=amounts.find_money(text),
+            source=source,
+            evidence=text,
+            offsets=(start, start + len(text)),
+            trigger=trigger.token.text,
+        )
+
+
+#: Verbs under which a nominal trigger is only talked about ("oppose the transfer").
+_TALKED_ABOUT = {
+    "oppose", "face", "comment", "criticize", "criticise", "condemn", "question", "jeopardize",
+    "jeopardise", "complicate", "affect", "concern", "fear", "worry", "protest", "derail",
+    "resist", "slam", "limit", "decline", "refuse_comment", "welcome", "study", "review",
+}
+
+
+def _is_talked_about(trigger: Trigger) -> bool:
+    token = trigger.token
+    if token.pos_ not in {"NOUN", "PROPN"} or trigger.type == "sanction":
+        return False
+    head = token.head
+    if token.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    return head.lemma_.lower() in _TALKED_ABOUT and token.dep_ in {"dobj", "nsubj", "pobj"}

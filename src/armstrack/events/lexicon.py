@@ -1,0 +1,118 @@
+"""Trigger words of SPEC.md §2 and the cue words of §3, as reviewable tables.
+
+A trigger is a token whose lemma names an event of a transfer's life. Each
+entry also says which way the hardware moves relative to the grammatical
+subject, which is how suppliers and recipients are told apart:
+
+- ``provide``: the subject gives (sell, supply, deliver, offer): "to X" receives;
+- ``acquire``: the subject gets (buy, order, receive): "from X" gives;
+- ``mutual``: both sides are parties (talks, sign a contract with);
+- ``hold``: the subject holds the system (deploy, produce locally);
+- ``cut``: the subject cuts a party off (suspend X from, cancel);
+- ``sanction``: actor and target rather than supplier and recipient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TriggerSense:
+    type: str
+    direction: str
+
+
+def _senses(type_: str, direction: str, lemmas: str) -> dict[str, TriggerSense]:
+    return {lemma: TriggerSense(type_, direction) for lemma in lemmas.split()}
+
+
+VERB_TRIGGERS: dict[str, TriggerSense] = {
+    **_senses("negotiation", "mutual", "negotiate discuss"),
+    **_senses("negotiation", "acquire", "seek request eye"),
+    **_senses("negotiation", "provide", "offer pitch propose"),
+    **_senses("agreement", "mutual", "agree"),
+    **_senses("contract", "acquire", "buy purchase order acquire procure import"),
+    **_senses("contract", "provide", "sell"),
+    **_senses("delivery", "provide", "deliver supply ship transfer send provide export hand"),
+    **_senses("delivery", "acquire", "receive arrive"),
+    **_senses("deployment", "hold", "deploy induct commission activate station operate field"),
+    **_senses("cancellation", "cut", "cancel suspend scrap terminate halt freeze block veto "
+              "revoke expel exclude abandon"),
+    **_senses("sanction", "sanction", "sanction penalize penalise"),
+    **_senses("production", "hold", "produce manufacture assemble co-produce coproduce"),
+}
+
+NOUN_TRIGGERS: dict[str, TriggerSense] = {
+    **_senses("negotiation", "mutual", "talk negotiation discussion"),
+    **_senses("negotiation", "provide", "offer proposal"),
+    **_senses("negotiation", "acquire", "request bid"),
+    **_senses("agreement", "mutual", "agreement mou memorandum accord"),
+    **_senses("contract", "mutual", "contract deal"),
+    **_senses("contract", "acquire", "order purchase acquisition procurement"),
+    **_senses("contract", "provide", "sale"),
+    **_senses("delivery", "provide", "delivery shipment supply transfer handover export"),
+    **_senses("delivery", "acquire", "arrival"),
+    **_senses("deployment", "hold", "deployment induction commissioning"),
+    **_senses("cancellation", "cut", "cancellation suspension termination veto"),
+    **_senses("sanction", "sanction", "sanction penalty caatsa embargo waiver"),
+    **_senses("production", "hold", "production manufacturing assembly co-production"),
+}
+
+#: Nouns of an agreement that is in fact a contract ("a purchase agreement").
+CONTRACT_AGREEMENT_MODIFIERS = {"purchase", "sale", "sales", "supply", "procurement", "export"}
+
+#: Verbs whose objects make an order of "sign"/"seal" ("sign a contract": the noun is the trigger).
+#: Listed so that readers know why "sign" itself is no trigger.
+SIGNING_VERBS = {"sign", "seal", "ink", "conclude", "finalize", "finalise", "clinch", "award",
+                 "win", "place", "strike", "close", "exercise"}
+
+#: Multi-word deployment phrases: "entered service", "became operational".
+SERVICE_NOUNS = {"service"}
+OPERATIONAL_ADJECTIVES = {"operational"}
+
+#: Production needs a local or licensing cue, or "build" would catch every factory story.
+LOCAL_CUES = {"locally", "local", "licence", "license", "licensed", "domestically", "indigenous",
+              "indigenously", "jointly", "joint", "co-production", "technology"}
+WEAK_PRODUCTION = {"build", "make", "assemble", "manufacture", "produce"}
+
+#: Governing verbs under which a nominal trigger is only talked about, not reported.
+NON_EVENT_GOVERNORS = {
+    "oppose", "face", "comment", "criticize", "criticise", "condemn", "question", "risk",
+    "jeopardize", "jeopardise", "complicate", "affect", "discuss_generic", "cover", "concern",
+    "limit", "consider_generic", "fear", "worry", "protest", "derail", "resist", "slam",
+}
+
+#: Interest words that turn a purchase into a negotiation ("wants to buy").
+INTEREST_VERBS = {"want", "seek", "intend", "consider", "look", "eye", "explore", "weigh",
+                  "study", "evaluate", "mull", "court", "pursue"}
+INTEREST_NOUNS = {"intention", "interest", "plan_generic", "bid", "request", "offer", "desire"}
+
+#: Reporting verbs: attribution and a boundary for modality.
+REPORTING_VERBS = {"say", "tell", "announce", "state", "add", "report", "cite", "quote",
+                   "confirm", "claim", "note", "write", "explain", "stress", "insist", "reveal",
+                   "disclose", "indicate", "show", "suggest", "argue", "assert", "acknowledge"}
+
+HOPE_WORDS = {"hope", "aim", "wish", "aspire", "dream", "hopeful"}
+PLAN_WORDS = {"plan", "schedule", "expect", "set", "due", "intend", "prepare", "will", "shall",
+              "must", "should", "going", "poised", "slate", "agree_to", "decide", "need"}
+POSSIBLE_WORDS = {"could", "may", "might", "can", "would", "likely", "possible", "possibly",
+                  "perhaps", "potential", "potentially", "probably", "unlikely", "consider",
+                  "mull", "weigh", "if", "unless", "whether", "reportedly_possible"}
+NEGATION_WORDS = {"not", "n't", "never", "no", "neither", "nor", "nearly", "almost", "without"}
+DENIAL_WORDS = {"deny", "denial", "reject", "dismiss", "refute", "rebut"}
+THREAT_WORDS = {"warn", "threaten", "threat", "possible", "potential", "risk", "face",
+                "could", "may", "might", "consider"}
+
+#: Generic nouns that name arms without naming a system: no system is filled in for them.
+GENERIC_ARMS = {"arm", "arms", "weapon", "weaponry", "hardware", "equipment", "technology",
+                "materiel", "ammunition", "munition"}
+
+#: Nouns that refer back to a system named earlier ("the missiles", "the jets").
+ANAPHORIC_WEAPON_NOUNS = {
+    "system", "missile", "jet", "fighter", "aircraft", "plane", "warplane", "helicopter",
+    "tank", "battery", "launcher", "frigate", "submarine", "ship", "vessel", "corvette",
+    "drone", "howitzer", "gun", "radar", "unit", "platform", "interceptor", "rocket",
+    "vehicle", "boat", "destroyer", "regiment", "squadron", "airframe", "component", "part",
+    "warship", "bomber", "trainer", "transport", "engine", "satellite",
+}

@@ -1,0 +1,155 @@
+"""Factuality of an event (SPEC.md §3) from the words that govern its trigger.
+
+The rule walks from the trigger up the clause chain that carries its meaning
+("hopes to seal a deal": deal <- seal <- hopes) and stops at a reporting verb
+(reporting does not change factuality) or at a relative clause (which has its
+own). Cue words on that chain decide; the strongest wins:
+denied > negated > hoped > possible > planned > asserted.
+
+"would" is ambiguous: in reported speech under a past-tense reporting verb it is
+a future in the past ("said the system would be deployed by April": planned);
+with a condition in the sentence, or on its own, it is hypothetical (possible).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from armstrack.events.lexicon import (
+    DENIAL_WORDS,
+    HOPE_WORDS,
+    REPORTING_VERBS,
+)
+
+PLANNED_AUX = {"will", "shall", "'ll", "must", "should", "wo"}
+PLANNED_LEMMAS = {"plan", "schedule", "expect", "set", "due", "intend", "prepare", "slate",
+                  "poise", "decide", "go", "need", "agree", "planned", "upcoming", "future",
+                  "expected", "scheduled", "proposed", "approve", "commit", "pledge", "promise"}
+POSSIBLE_AUX = {"could", "may", "might", "can", "would"}
+POSSIBLE_LEMMAS = {"likely", "possible", "possibly", "perhaps", "potential", "potentially",
+                   "probably", "unlikely", "likelihood", "consider", "mull", "weigh", "maybe",
+                   "reportedly", "option", "conditional", "probable"}
+CONDITION_MARKS = {"if", "unless", "whether", "provided"}
+NEGATIONS = {"not", "n't", "never", "no", "nearly", "almost", "yet_to"}
+NOT_REALLY_NEGATION = {"just", "only", "merely", "simply", "limited"}
+THREAT_LEMMAS = {"warn", "threaten", "threat", "possible", "potential", "risk", "face",
+                 "could", "may", "might", "consider", "mull", "weigh", "prospect"}
+NOUN_HEAD_PREPS = {"in", "into"}
+SANCTION_HEAD_PREPS = {"of", "on", "against", "with", "in", "into"}
+RANK = {"asserted": 0, "planned": 1, "possible": 2, "hoped": 3, "threatened": 3,
+        "negated": 4, "denied": 5}
+
+
+def clause_chain(trigger: Token, event_type: str) -> tuple[list[Token], Token | None]:
+    """The tokens whose cues bear on the trigger, and the reporting verb it hangs under."""
+    chain = [trigger]
+    current = trigger
+    for _ in range(10):
+        dep, head = current.dep_, current.head
+        if head is current or dep in {"relcl", "ROOT", "parataxis"}:
+            return chain, None
+        if head.lemma_ in REPORTING_VERBS and dep in {"ccomp", "xcomp", "advcl", "dobj"}:
+            return chain, head
+        if dep == "pobj":
+            prep = head
+            allowed = SANCTION_HEAD_PREPS if event_type == "sanction" else NOUN_HEAD_PREPS
+            if prep.lower_ not in allowed:
+                return chain, None
+            chain.append(prep)
+            current = prep.head
+            chain.append(current)
+            continue
+        if dep in {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "attr", "oprd", "acl",
+                   "advcl", "pcomp", "appos", "compound", "conj", "prep", "auxpass", "aux"}:
+            current = head
+            chain.append(current)
+            continue
+        return chain, None
+    return chain, None
+
+
+def _cue_words(token: Token) -> list[Token]:
+    """The token and its function-word children (auxiliaries, negation, adverbs, marks)."""
+    cues = [token]
+    for child in token.children:
+        if child.dep_ in {"aux", "auxpass", "neg", "advmod", "mark", "amod", "det", "acomp",
+                          "npadvmod", "preconj", "quantmod"}:
+            cues.append(child)
+        elif child.dep_ == "prep":
+            cues.extend(grand for grand in child.children if grand.dep_ == "pobj")
+    return cues
+
+
+def _is_negation(cue: Token) -> bool:
+    if cue.lower_ not in NEGATIONS and not (cue.lower_ == "yet" and cue.head.lower_ == "has"):
+        return False
+    following = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
+    if following is not None and following.lower_ in NOT_REALLY_NEGATION:
+        return False
+    if cue.lower_ == "no" and cue.dep_ != "det" and cue.dep_ != "neg":
+        return False
+    return not (cue.lower_ == "not" and cue.head.lemma_ in NOT_REALLY_NEGATION)
+
+
+def _has_yet_to(token: Token) -> bool:
+    """ "has yet to deliver": a negation without a negation word."""
+    for child in token.children:
+        if child.lower_ == "yet":
+            return True
+    head = token.head
+    return token.dep_ == "xcomp" and any(c.lower_ == "yet" for c in head.children)
+
+
+def decide(trigger: Token, event_type: str) -> str:
+    """The fine-grained modality of the event a trigger reports."""
+    chain, reporter = clause_chain(trigger, event_type)
+    sentence = trigger.sent
+    conditional = any(t.lower_ in CONDITION_MARKS and t.dep_ == "mark" for t in sentence)
+    reported_past = reporter is not None and reporter.tag_ in {"VBD", "VBN"}
+    found: set[str] = set()
+    if reporter is not None and reporter.lemma_ in DENIAL_WORDS:
+        found.add("denied")
+    for link in chain:
+        if link.lemma_ in DENIAL_WORDS:
+            found.add("denied")
+        if link.lemma_ in HOPE_WORDS:
+            found.add("hoped")
+        if _has_yet_to(link):
+            found.add("negated")
+        for cue in _cue_words(link):
+            lemma, lower = cue.lemma_.lower(), cue.lower_
+            if cue.dep_ in {"neg", "advmod", "det", "preconj"} and _is_negation(cue) or lower in {"nearly", "almost"}:
+                found.add("negated")
+            elif lower == "would":
+                found.add("planned" if reported_past and not conditional else "possible")
+            elif lower in POSSIBLE_AUX or lemma in POSSIBLE_LEMMAS:
+                found.add("possible")
+            elif lower in PLANNED_AUX or lemma in PLANNED_LEMMAS:
+                found.add("planned")
+            elif cue.dep_ == "mark" and lower in CONDITION_MARKS:
+                found.add("possible")
+            if lemma in HOPE_WORDS:
+                found.add("hoped")
+            if lemma in DENIAL_WORDS:
+                found.add("denied")
+        if link.lower_ == "to" and link.dep_ == "aux" and link.head.head.lemma_ == "be":
+            found.add("planned")  # "is to deliver"
+    if event_type == "sanction":
+        return _sanction_modality(chain, found)
+    if not found:
+        return "asserted"
+    return max(found, key=RANK.__getitem__)
+
+
+def _sanction_modality(chain: list[Token], found: set[str]) -> str:
+    if "denied" in found:
+        return "denied"
+    if "negated" in found:
+        return "negated"
+    for link in chain:
+        for cue in _cue_words(link):
+            if cue.lemma_.lower() in THREAT_LEMMAS or cue.lower_ in THREAT_LEMMAS:
+                return "threatened"
+    if found - {"asserted"}:
+        return "threatened"
+    return "asserted"

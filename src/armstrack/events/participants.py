@@ -1,0 +1,218 @@
+"""Who supplies whom: participants of a trigger from the parse and the knowledge base.
+
+Roles come from grammar first (the subject of "sell" supplies, the subject of
+"buy" receives, "to X" receives, "from X" supplies), then from the knowledge
+base (a system's origin state supplies it unless the article says otherwise),
+and only then from the article's context (the state the previous sentences are
+about).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from armstrack.events.syntax import (
+    PERSONAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    conjuncts_and_self,
+    is_verbal,
+    subject,
+)
+from armstrack.events.triggers import Trigger, sense_of
+from armstrack.nlp.entities import Mention
+
+#: Verbs whose subject receives what a "provide" noun delivers ("Turkey took delivery").
+RECEIVING_GOVERNORS = {"take", "receive", "get", "accept", "await", "expect", "welcome"}
+#: Verbs whose subject is the target of a sanction noun ("Turkey could face sanctions").
+TARGET_GOVERNORS = {"face", "risk", "avoid", "escape", "evade", "suffer", "fear", "hit",
+                    "incur", "dodge", "receive", "get", "win", "seek", "grant", "give"}
+PHRASE_STOP_DEPS = {"relcl", "acl", "advcl", "appos", "conj", "cc", "punct", "ccomp", "xcomp"}
+
+
+@dataclass
+class Roles:
+    supplier: list[str] = field(default_factory=list)
+    recipient: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)  # mutual: either side
+    cutter: list[str] = field(default_factory=list)  # who cancels/suspends
+    actor: list[str] = field(default_factory=list)
+    target: list[str] = field(default_factory=list)
+
+
+class PartyIndex:
+    """Party mentions of one document by token, with pronoun resolution."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.by_token: dict[int, Mention] = {}
+        self.ordered = [m for m in mentions if m.kind in {"state", "organisation"} and m.party]
+        for mention in self.ordered:
+            for i in range(mention.start, mention.end):
+                self.by_token[i] = mention
+
+    def phrase_parties(self, token: Token) -> list[str]:
+        """Parties named inside the noun phrase headed by ``token`` ("Turkish President X")."""
+        if token.lower_ in PERSONAL_PRONOUNS | RELATIVE_PRONOUNS:
+            resolved = self.resolve_pronoun(token)
+            return [resolved] if resolved else []
+        found: list[tuple[int, str]] = []
+        stack = [token]
+        while stack:
+            current = stack.pop()
+            mention = self.by_token.get(current.i)
+            if mention is not None:
+                found.append((abs(current.i - token.i), mention.party))
+            for child in current.children:
+                if child.dep_ in PHRASE_STOP_DEPS:
+                    continue
+                if child.dep_ == "prep" and child.lower_ != "of":
+                    continue
+                stack.append(child)
+        found.sort()
+        parties: list[str] = []
+        for _, party in found:
+            if party not in parties:
+                parties.append(party)
+        return parties
+
+    def resolve_pronoun(self, token: Token) -> str | None:
+        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            antecedent = token.head.head
+            parties = self.phrase_parties(antecedent)
+            return parties[0] if parties else None
+        if token.lower_ in {"we", "our", "he", "she"}:
+            return None
+        before = [m for m in self.ordered if m.end <= token.i and m.kind == "state"]
+        if not before:
+            return None
+        sentence_start = token.sent.start
+        in_sentence = [m for m in before if m.start >= sentence_start]
+        pool = in_sentence or before[-3:]
+        return pool[-1].party if pool else None
+
+    def parties_of(self, tokens: list[Token]) -> list[str]:
+        out: list[str] = []
+        for token in tokens:
+            for conj in conjuncts_and_self(token):
+                for party in self.phrase_parties(conj):
+                    if party not in out:
+                        out.append(party)
+        return out
+
+
+def _prep_parties(index: PartyIndex, token: Token, preps: set[str]) -> list[str]:
+    """Parties in "to X"/"from X" phrases of a token, also one level down ("delivery of S-400
+    parts to Turkey" attaches "to Turkey" to "parts")."""
+    out: list[str] = []
+    queue = [token]
+    queue.extend(c for c in token.children if c.dep_ in {"prep", "dobj", "pobj"})
+    queue.extend(g for c in token.children if c.dep_ == "prep" for g in c.children
+                 if g.dep_ == "pobj")
+    for current in queue:
+        for child in current.children:
+            if child.dep_ in {"prep", "agent", "dative"} and child.lower_ in preps:
+                objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
+                for party in index.parties_of(objects):
+                    if party not in out:
+                        out.append(party)
+    return out
+
+
+def _object_parties(index: PartyIndex, token: Token) -> list[str]:
+    objects = [c for c in token.children if c.dep_ in {"dobj", "dative"}]
+    return index.parties_of(objects)
+
+
+def _governor(token: Token) -> Token | None:
+    """The verb a nominal trigger is the object of (or "in talks": the verb of the prep)."""
+    head = token.head
+    if token.dep_ in {"dobj", "attr", "nsubjpass", "oprd"} and is_verbal(head):
+        return head
+    if token.dep_ == "pobj" and head.dep_ == "prep" and is_verbal(head.head):
+        return head.head
+    if token.dep_ == "compound":
+        return _governor(head)
+    return None
+
+
+def collect_roles(trigger: Trigger, index: PartyIndex) -> Roles:
+    roles = Roles()
+    for token in [trigger.token, *trigger.content]:
+        sense = trigger.sense if token is trigger.token else (sense_of(token) or trigger.sense)
+        _roles_of_token(token, sense.direction, index, roles)
+    return roles
+
+
+def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Roles) -> None:
+    verbal = is_verbal(token)
+    subj_token, passive = subject(token) if verbal else (None, False)
+    governor = None if verbal else _governor(token)
+    if not verbal and governor is not None and token.dep_ in {"dobj", "attr", "pobj", "compound"}:
+        subj_token, _ = subject(governor)
+    subj = index.parties_of([subj_token]) if subj_token is not None else []
+    if not verbal:
+        possessors = [c for c in token.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
+        own = index.parties_of(possessors)
+    else:
+        own = []
+    to = _prep_parties(index, token, {"to", "for", "into"})
+    from_ = _prep_parties(index, token, {"from"})
+    with_ = _prep_parties(index, token, {"with", "between"})
+    by = _prep_parties(index, token, {"by"})
+    at = _prep_parties(index, token, {"in", "at", "on", "against", "into"})
+    objects = _object_parties(index, token) if verbal else []
+
+    if direction == "provide":
+        if not verbal and governor is not None and governor.lemma_ in RECEIVING_GOVERNORS:
+            roles.recipient += subj
+        elif passive:
+            roles.recipient += subj
+            roles.supplier += by
+        else:
+            roles.supplier += subj
+            roles.recipient += objects
+        roles.supplier += own
+        roles.recipient += to
+        roles.supplier += from_
+    elif direction == "acquire":
+        if passive:
+            roles.recipient += by
+        else:
+            roles.recipient += subj
+        roles.recipient += own
+        roles.supplier += from_ + with_
+        if not verbal:
+            roles.recipient += to
+    elif direction == "mutual":
+        roles.parties += subj + own + with_ + objects
+        roles.recipient += to
+        roles.supplier += from_
+    elif direction == "hold":
+        if passive:
+            roles.recipient += by + at
+        else:
+            roles.recipient += subj or at
+            if not subj:
+                roles.recipient += own
+    elif direction == "cut":
+        roles.cutter += subj + own + by
+        roles.recipient += objects + to
+        roles.supplier += from_
+    elif direction == "sanction":
+        if verbal:
+            if passive:
+                roles.target += subj
+                roles.actor += by
+            else:
+                roles.actor += subj
+                roles.target += objects
+        else:
+            if governor is not None and governor.lemma_ in TARGET_GOVERNORS:
+                roles.target += subj
+            else:
+                roles.actor += subj
+            roles.actor += own
+        roles.target += _prep_parties(index, token, {"on", "against", "over"}) + to
+        if governor is not None:
+            roles.target += _prep_parties(index, governor, {"on", "against"})

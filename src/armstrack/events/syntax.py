@@ -1,0 +1,92 @@
+"""Small dependency-parse helpers the event rules share.
+
+They work on spaCy tokens of ``en_core_web_sm``'s ClearNLP-style labels. Each
+answers one question a rule asks ("who is the subject of this verb, following
+control verbs and relative clauses?"), so the rules read like the annotation
+guide rather than like tree walks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
+OBJECT_DEPS = {"dobj", "dative", "attr", "oprd"}
+RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
+PERSONAL_PRONOUNS = {"it", "they", "its", "their", "we", "our", "itself", "them", "he", "she"}
+
+
+def is_verbal(token: Token) -> bool:
+    return token.pos_ in {"VERB", "AUX"}
+
+
+def subject(token: Token) -> tuple[Token | None, bool]:
+    """The subject of a verb (following control, conjunction and relative clauses).
+
+    Returns the subject token and whether the verb is passive. For a nominal
+    trigger, the subject of the verb that has it as object ("Turkey placed an
+    order", "Russia hopes to seal a deal").
+    """
+    seen = 0
+    current = token
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+    while seen < 8:
+        seen += 1
+        if not is_verbal(current):
+            if current.dep_ in OBJECT_DEPS | {"pobj", "nsubjpass"} and current.head is not current:
+                governor = current.head
+                if governor.dep_ == "prep":
+                    governor = governor.head
+                if governor is current or not is_verbal(governor):
+                    return None, passive
+                current = governor
+                continue
+            return None, passive
+        for child in current.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "csubj"}:
+                if child.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                    return current.head, passive
+                return child, passive
+        if current.dep_ == "relcl":
+            return current.head, passive
+        if current.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"} and current.head is not current:
+            head = current.head
+            if current.dep_ == "acl" and not is_verbal(head):
+                current = head
+                continue
+            if current.dep_ == "pcomp":
+                head = head.head
+            current = head
+            continue
+        return None, passive
+    return None, passive
+
+
+def children_with(token: Token, deps: set[str]) -> Iterator[Token]:
+    return (child for child in token.children if child.dep_ in deps)
+
+
+def prep_objects(token: Token, preps: set[str]) -> Iterator[tuple[str, Token]]:
+    """(preposition, object) pairs hanging off a token: ("to", Turkey) in "deliver to Turkey"."""
+    for child in token.children:
+        if child.dep_ in {"prep", "agent", "dative"} and child.lower_ in preps:
+            for obj in child.children:
+                if obj.dep_ in {"pobj", "pcomp"}:
+                    yield child.lower_, obj
+                    yield from ((child.lower_, c) for c in obj.conjuncts)
+
+
+def conjuncts_and_self(token: Token) -> list[Token]:
+    return [token, *token.conjuncts]
+
+
+def in_subtree(token: Token, root: Token) -> bool:
+    return root.left_edge.i <= token.i <= root.right_edge.i and (
+        token is root or any(a is root for a in token.ancestors)
+    )
+
+
+def sentence_of(token: Token) -> Span:
+    return token.sent

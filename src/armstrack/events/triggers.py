@@ -1,0 +1,163 @@
+"""Finding the trigger words of a sentence and which of them report an event of their own.
+
+"Russia hopes to seal a deal to supply Turkey" has two trigger words, but one
+event: the supply is what the deal is about. A trigger under a negotiation,
+agreement or contract trigger (or a noun that is the object of a cancellation)
+is *content*: its syntax still tells who supplies whom, but it is not reported
+again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from armstrack.events.lexicon import (
+    CONTRACT_AGREEMENT_MODIFIERS,
+    LOCAL_CUES,
+    NOUN_TRIGGERS,
+    VERB_TRIGGERS,
+    TriggerSense,
+)
+
+#: Verbs that only count when their object names something a transfer is about.
+NEEDS_OBJECT = {"operate", "field", "station", "activate", "block", "freeze", "halt",
+                "abandon", "exclude", "expel", "transfer", "send", "ship", "provide",
+                "request", "seek", "eye", "offer", "propose", "pitch", "discuss",
+                "import", "hand", "commission"}
+CONTENT_PARENTS = {"negotiation", "agreement", "contract"}
+CONTENT_CHILDREN = {"contract", "delivery", "production", "agreement", "negotiation"}
+BOUNDARY_DEPS = {"conj", "relcl", "advcl", "parataxis"}
+TRANSFER_XCOMPS = {"supply", "sell", "buy", "purchase", "deliver", "provide", "acquire",
+                   "transfer", "produce", "manufacture", "procure", "export", "order", "build"}
+
+
+@dataclass
+class Trigger:
+    token: Token
+    sense: TriggerSense
+    content: list[Token] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        return self.sense.type
+
+
+def _has_local_cue(token: Token) -> bool:
+    for t in token.subtree:
+        if t.lemma_.lower() in LOCAL_CUES or t.lower_ in LOCAL_CUES:
+            return True
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in {"in", "under", "by"}:
+            return True
+    return token.head.lemma_.lower() in LOCAL_CUES
+
+
+def _noun_sense(token: Token) -> TriggerSense | None:
+    lemma = token.lemma_.lower()
+    lower = token.lower_
+    if lemma == "talk" and lower != "talks":
+        return None
+    if lemma in {"order", "deal"}:
+        prev = token.doc[token.i - 1] if token.i > 0 else None
+        if prev is not None and prev.lower_ in {"in", "great", "good"}:
+            return None
+    if lemma == "supply" and any(c.lower_ in {"chain", "chains"} for c in token.head.subtree):
+        return None
+    if lemma == "transfer" and any(t.lemma_.lower() == "technology" for t in token.subtree):
+        return TriggerSense("production", "hold")
+    if lemma == "technology" and token.head.lemma_.lower() == "transfer":
+        return None
+    if lemma in {"production", "manufacturing", "assembly"} and not _has_local_cue(token):
+        return None
+    if lemma == "sanction" and token.dep_ == "compound" and token.head.lemma_ not in {"threat"}:
+        return None
+    sense = NOUN_TRIGGERS.get(lemma)
+    if sense is None and lower == "caatsa":
+        return TriggerSense("sanction", "sanction")
+    if sense and sense.type == "agreement":
+        if any(c.lemma_.lower() in CONTRACT_AGREEMENT_MODIFIERS for c in token.children):
+            return TriggerSense("contract", "mutual")
+    return sense
+
+
+def _verb_sense(token: Token) -> TriggerSense | None:
+    lemma = token.lemma_.lower()
+    if lemma == "agree":
+        for child in token.children:
+            if child.dep_ == "xcomp" and child.lemma_.lower() in TRANSFER_XCOMPS:
+                return VERB_TRIGGERS["agree"]
+        return None
+    if lemma == "enter" and any(t.lower_ == "service" for t in token.subtree):
+        return TriggerSense("deployment", "hold")
+    if lemma in {"produce", "manufacture", "assemble", "build"} and not _has_local_cue(token):
+        return None
+    if lemma == "build":
+        return TriggerSense("production", "hold")
+    if lemma == "transfer" and any(t.lemma_.lower() == "technology" for t in token.subtree):
+        return TriggerSense("production", "hold")
+    if lemma == "hand" and not any(c.lower_ == "over" for c in token.children):
+        return None
+    if lemma == "order" and token.i > 0 and token.doc[token.i - 1].lower_ == "in":
+        return None
+    if lemma in NEEDS_OBJECT and not any(c.dep_ in {"dobj", "nsubjpass", "prep", "dative"}
+                                         for c in token.children):
+        return None
+    return VERB_TRIGGERS.get(lemma)
+
+
+def sense_of(token: Token) -> TriggerSense | None:
+    if token.pos_ == "VERB":
+        return _verb_sense(token)
+    if token.pos_ in {"NOUN", "PROPN"}:
+        return _noun_sense(token)
+    if token.pos_ == "ADJ" and token.lower_ == "operational":
+        return TriggerSense("deployment", "hold")
+    return None
+
+
+def _path_up(token: Token, ancestor: Token) -> list[Token] | None:
+    path = [token]
+    current = token
+    while current is not ancestor:
+        if current.head is current:
+            return None
+        path.append(current.head)
+        current = current.head
+    return path
+
+
+def _is_content_of(child: Trigger, parent: Trigger) -> bool:
+    if child.token is parent.token:
+        return False
+    path = _path_up(child.token, parent.token)
+    if path is None:
+        return False
+    if any(t.dep_ in BOUNDARY_DEPS for t in path[:-1]):
+        return False
+    if parent.type in CONTENT_PARENTS and child.type in CONTENT_CHILDREN:
+        return True
+    if parent.type == "cancellation" and child.token.pos_ == "NOUN":
+        return child.type in CONTENT_CHILDREN and any(t.dep_ == "dobj" for t in path[:-1]) or \
+            any(t.dep_ in {"dobj", "pobj"} for t in path[:-1])
+    return False
+
+
+def find_triggers(sentence: Span, inside_mention: set[int]) -> list[Trigger]:
+    """The triggers of a sentence that report events, each with its content triggers."""
+    found = [
+        Trigger(token, sense)
+        for token in sentence
+        if token.i not in inside_mention and (sense := sense_of(token)) is not None
+    ]
+    main: list[Trigger] = []
+    for trigger in found:
+        parents = [other for other in found if _is_content_of(trigger, other)]
+        if parents:
+            # attach to the nearest governing trigger
+            nearest = min(parents, key=lambda p: len(_path_up(trigger.token, p.token) or []))
+            nearest.content.append(trigger.token)
+        else:
+            main.append(trigger)
+    return main

@@ -1,0 +1,116 @@
+"""The domain entity layer: knowledge-base mentions that win over spaCy's labels.
+
+The stock model tags "Rosoboronexport" as a place, "S-400" as an organisation
+and "Mikheev" as a date. This component finds every state (with its metonyms,
+demonyms and institutions), arms maker and weapon system with the knowledge
+base's automaton, stores them on ``doc._.arms`` as :class:`Mention` objects and
+rewrites ``doc.ents`` so that a knowledge-base mention replaces any spaCy entity
+it overlaps. Downstream rules read ``doc._.arms``; ``doc.ents`` stays useful for
+the generic labels (PERSON, MONEY, CARDINAL) the knowledge base does not cover.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+#: doc.ents labels for knowledge-base mentions, by entry kind.
+LABELS = {"state": "ARMS_STATE", "organisation": "ARMS_ORG", "system": "ARMS_SYSTEM"}
+
+if not Doc.has_extension("arms"):
+    Doc.set_extension("arms", default=None)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One knowledge-base mention in a parsed document."""
+
+    start: int  # first token index
+    end: int  # token index after the last
+    start_char: int
+    end_char: int
+    text: str
+    entry: Any  # armstrack.kb.Entry
+    form: str
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+    @property
+    def party(self) -> str | None:
+        """What this mention contributes as a supplier or recipient."""
+        return getattr(self.entry, "party", None)
+
+    def root(self, doc: Doc):
+        return doc[self.start : self.end].root
+
+
+def find_mentions(doc: Doc, kb: Any) -> list[Mention]:
+    """Knowledge-base mentions aligned to token boundaries (widened when a match cuts a token)."""
+    mentions: list[Mention] = []
+    for match in kb.find(doc.text):
+        span = doc.char_span(match.start, match.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        mentions.append(
+            Mention(
+                start=span.start,
+                end=span.end,
+                start_char=match.start,
+                end_char=match.end,
+                text=match.text,
+                entry=match.entry,
+                form=getattr(match, "form", "name"),
+            )
+        )
+    return mentions
+
+
+def _rewrite_ents(doc: Doc, mentions: list[Mention]) -> None:
+    taken: set[int] = set()
+    kb_spans: list[Span] = []
+    for mention in mentions:
+        tokens = set(range(mention.start, mention.end))
+        if tokens & taken:
+            continue
+        taken |= tokens
+        kb_spans.append(Span(doc, mention.start, mention.end, label=LABELS[mention.kind]))
+    kept = [ent for ent in doc.ents if not (set(range(ent.start, ent.end)) & taken)]
+    doc.set_ents(sorted(kb_spans + kept, key=lambda s: s.start))
+
+
+class EntityLayer:
+    """spaCy component: runs after the parser so the rules see both parse and mentions."""
+
+    def __init__(self, kb: Any | None = None) -> None:
+        self._kb = kb
+
+    @property
+    def kb(self) -> Any:
+        if self._kb is None:
+            from armstrack.kb import load_kb
+
+            self._kb = load_kb()
+        return self._kb
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = find_mentions(doc, self.kb)
+        doc._.arms = mentions
+        _rewrite_ents(doc, mentions)
+        return doc
+
+
+@Language.factory("armstrack_entities")
+def make_entity_layer(nlp: Language, name: str) -> EntityLayer:
+    return EntityLayer()
+
+
+def mentions_of(doc: Doc) -> list[Mention]:
+    """The mentions the entity layer found (runs it now when the pipeline did not)."""
+    if doc._.arms is None:
+        EntityLayer()(doc)
+    return doc._.arms
