@@ -128,33 +128,27 @@ class Parties:
 
 
 def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[str],
-                      context_states: list[str], trigger: Trigger) -> Parties | None:
-    supplier = _first(roles.supplier)
-    recipient = _first(roles.recipient, {supplier} if supplier else set())
-    explicit = bool(supplier or recipient or roles.parties)
-    if roles.parties:
-        sides = [p for p in roles.parties if p not in NON_TRANSFER_PARTIES]
-        if origin and origin in sides:
-            supplier = supplier or origin
-            recipient = recipient or _first(sides, {supplier})
-        elif len(sides) >= 2 and not supplier and not recipient:
-            return None  # e.g. US-Turkey talks *about* a Russian system: diplomacy
-        elif sides and not recipient:
-            recipient = _first(sides, {supplier} if supplier else set())
-    if roles.cutter:
-        cutter = roles.cutter[0]
-        if origin and cutter == origin:
-            supplier = supplier or cutter
-        elif not recipient:
-            recipient = cutter
+                      context_states: list[str]) -> Parties | None:
+    """Supplier and recipient: grammar first, then the system's origin, then context."""
+    blocked = set(NON_TRANSFER_PARTIES)
+    sides = [p for p in roles.parties if p not in blocked]
+    supplier = _first(roles.supplier, blocked)
+    if supplier is None and origin and (origin in sides or origin in roles.cutter
+                                        or (origin in roles.recipient
+                                            and len(set(roles.recipient)) > 1)):
+        supplier = origin
+    if supplier is None and origin and len(sides) >= 2 and not roles.recipient:
+        return None  # e.g. US-Turkey talks *about* a Russian system: diplomacy, not a transfer
     supplier = supplier or origin
+    exclude = blocked | ({supplier} if supplier else set())
+    recipient = _first(roles.recipient + sides + roles.cutter, exclude)
     if recipient is None:
-        recipient = _first(sentence_states, {supplier, *NON_TRANSFER_PARTIES} - {None})
+        recipient = _first(sentence_states, exclude)
     if recipient is None:
-        recipient = _first(list(reversed(context_states)), {supplier, *NON_TRANSFER_PARTIES} - {None})
+        recipient = _first(list(reversed(context_states)), exclude)
     if supplier is None or recipient is None or supplier == recipient:
         return None
-    return Parties(supplier, recipient, explicit=explicit)
+    return Parties(supplier, recipient, explicit=bool(roles.supplier or roles.recipient or sides))
 
 
 def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
@@ -164,11 +158,12 @@ def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
         actor = "USA"
     if actor is None:
         actor = _first([s for s in sentence_states if s == "USA"] or sentence_states[:1])
-    target = _first(roles.target, {actor} if actor else set())
+    exclude = set(NON_TRANSFER_PARTIES) | ({actor} if actor else set())
+    target = _first(roles.target, exclude)
     if target is None:
-        target = _first(sentence_states, {actor, *NON_TRANSFER_PARTIES} - {None})
+        target = _first(sentence_states, exclude)
     if target is None:
-        target = _first(list(reversed(context_states)), {actor, *NON_TRANSFER_PARTIES} - {None})
+        target = _first(list(reversed(context_states)), exclude)
     if actor is None or target is None or actor == target:
         return None
     return Parties(None, None, actor=actor, target=target, explicit=True)
@@ -187,7 +182,8 @@ def _time_for(trigger: Trigger, timexes: list[Any], reporter: Token | None) -> I
             continue
         span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
         inside = span is not None and any(in_subtree(span.root, r) for r in roots)
-        if head_i in chain_ids or inside:
+        near = head_i is not None and head_i in {trigger.token.head.i, trigger.token.head.head.i}
+        if head_i in chain_ids or inside or near:
             distance = abs((span.start if span is not None else 0) - trigger.token.i)
             if best is None or distance < best[0]:
                 best = (distance, timex)
@@ -280,7 +276,7 @@ class ArticleExtractor:
         if trigger.type == "sanction":
             parties = _resolve_sanction(roles, sentence, sentence_states, context_states)
         else:
-            parties = _resolve_transfer(roles, origin, sentence_states, context_states, trigger)
+            parties = _resolve_transfer(roles, origin, sentence_states, context_states)
         if parties is None:
             return None
         family = None
@@ -289,8 +285,8 @@ class ArticleExtractor:
             family = entry.family_name or entry.name
             variant = entry.name if entry.name != family else None
         system_tokens = set(range(system.start, system.end)) if system is not None else set()
-        text = sentence.text
-        start = offset + sentence.start_char
+        text = sentence.text.strip()
+        start = offset + sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
         return Event(
             article=article.id,
             type=trigger.type,

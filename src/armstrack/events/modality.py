@@ -20,6 +20,7 @@ from armstrack.events.lexicon import (
     HOPE_WORDS,
     REPORTING_VERBS,
 )
+from armstrack.events.syntax import is_infinitival, is_verbal
 
 PLANNED_AUX = {"will", "shall", "'ll", "must", "should", "wo"}
 PLANNED_LEMMAS = {"plan", "schedule", "expect", "set", "due", "intend", "prepare", "slate",
@@ -46,7 +47,9 @@ def clause_chain(trigger: Token, event_type: str) -> tuple[list[Token], Token | 
     current = trigger
     for _ in range(10):
         dep, head = current.dep_, current.head
-        if head is current or dep in {"relcl", "ROOT", "parataxis"}:
+        if head.i == current.i or dep in {"ROOT", "parataxis", "advcl"}:
+            return chain, None
+        if dep == "relcl" and not is_infinitival(current):
             return chain, None
         if head.lemma_ in REPORTING_VERBS and dep in {"ccomp", "xcomp", "advcl", "dobj"}:
             return chain, head
@@ -60,7 +63,7 @@ def clause_chain(trigger: Token, event_type: str) -> tuple[list[Token], Token | 
             chain.append(current)
             continue
         if dep in {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "attr", "oprd", "acl",
-                   "advcl", "pcomp", "appos", "compound", "conj", "prep", "auxpass", "aux"}:
+                   "relcl", "pcomp", "appos", "compound", "conj", "prep", "auxpass", "aux"}:
             current = head
             chain.append(current)
             continue
@@ -103,6 +106,8 @@ def _has_yet_to(token: Token) -> bool:
 def decide(trigger: Token, event_type: str) -> str:
     """The fine-grained modality of the event a trigger reports."""
     chain, reporter = clause_chain(trigger, event_type)
+    if not is_verbal(trigger):  # "a transfer that will take place": the clause dates the noun
+        chain += [c for c in trigger.children if c.dep_ in {"relcl", "acl"} and is_verbal(c)]
     sentence = trigger.sent
     conditional = any(t.lower_ in CONDITION_MARKS and t.dep_ == "mark" for t in sentence)
     reported_past = reporter is not None and reporter.tag_ in {"VBD", "VBN"}

