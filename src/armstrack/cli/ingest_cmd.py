@@ -1,21 +1,196 @@
-"""Stub: being written."""
+"""``armstrack ingest``, ``armstrack status`` and ``armstrack failures``.
+
+Output rules: error lines (``error: INPUT (record): reason``) go to stderr as
+they happen; the one-line summary goes to stdout at the end (not with
+``--quiet``); the progress bar goes to stderr and only when it is a terminal.
+Machine formats (``--format json``) print exactly one JSON document.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
 
 import click
 
+from armstrack.store import SchemaVersionError, Store, StoreNotFound
+
+
+def _db(ctx: click.Context) -> str:
+    obj = ctx.find_root().obj or {}
+    return obj.get("db") or "armstrack.db"
+
+
+def _open(ctx: click.Context, *, create: bool) -> Store:
+    try:
+        return Store(_db(ctx), create=create)
+    except (StoreNotFound, SchemaVersionError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        from armstrack.ingest import parse_date_string
+
+        found = parse_date_string(value)
+        if found is None:
+            raise click.BadParameter(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+        return found
+
+
+def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    """``500000``, ``50MB``, ``2G``: sizes as people type them."""
+    if value is None:
+        return None
+    text = value.strip().upper().removesuffix("B")
+    scale = {"K": 10**3, "M": 10**6, "G": 10**9}.get(text[-1:], 1)
+    if scale != 1:
+        text = text[:-1]
+    try:
+        size = int(float(text) * scale)
+    except ValueError:
+        raise click.BadParameter(f"not a size: {value!r} (e.g. 50MB)") from None
+    if size <= 0:
+        raise click.BadParameter("must be positive")
+    return size
+
 
 @click.command()
-def ingest() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("not implemented yet")
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option(
+    "--published",
+    callback=_parse_date,
+    metavar="DATE",
+    help="Publication date for articles that give none (never overrides their own).",
+)
+@click.option(
+    "--max-bytes",
+    callback=_parse_size,
+    metavar="N",
+    help="Size cap for one file or record held in memory (e.g. 200MB). [default: 50MB]",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction worker processes.  [default: the number of cores]",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Relevant articles per extraction batch and per database transaction.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, no summary.")
+@click.option(
+    "--rerun-skipped",
+    is_flag=True,
+    help="First re-run stored articles the relevance gate skipped (e.g. after a KB update).",
+)
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    published: date | None,
+    max_bytes: int | None,
+    workers: int | None,
+    batch_size: int,
+    quiet: bool,
+    rerun_skipped: bool,
+) -> None:
+    """Read articles from PATH... (files, folders, JSONL(.gz), HTML, WARC, feeds, - for stdin).
+
+    Each article is stored once; the relevance gate skips (and stores) the ones
+    that cannot hold a transfer; near duplicates join the earlier story; the
+    rest go through the extractor in batches, one transaction per batch, so an
+    interrupted run can simply be run again. Exits 1 when any input failed.
+    """
+    from armstrack.runner import IngestOptions
+    from armstrack.runner import ingest as run_ingest
+
+    if not paths and not rerun_skipped:
+        raise click.UsageError("give at least one PATH (or --rerun-skipped)")
+    options = IngestOptions(
+        batch_size=batch_size,
+        workers=workers,
+        published=published,
+        max_bytes=max_bytes,
+        rerun_skipped=rerun_skipped,
+        quiet=quiet,
+    )
+    store = _open(ctx, create=True)
+    try:
+        summary = run_ingest(list(paths), store, options, err=click.get_text_stream("stderr"))
+    finally:
+        store.close()
+    if not quiet:
+        click.echo(summary.line())
+    ctx.exit(summary.exit_code)
+
+
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
 
 
 @click.command()
-def status() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("not implemented yet")
+@_FORMAT
+@click.pass_context
+def status(ctx: click.Context, fmt: str) -> None:
+    """How much the register holds: articles stored, extracted, skipped, failed, duplicates,
+    events, deals."""
+    store = _open(ctx, create=False)
+    try:
+        counts = store.counts()
+        stale = store.deals_stale
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps(counts, sort_keys=False))
+        return
+    labels = {
+        "articles": "articles stored",
+        "extracted": "  extracted",
+        "skipped": "  skipped (not relevant)",
+        "duplicates": "  near duplicates and copies",
+        "stories": "stories",
+        "events": "events",
+        "deals": "deals" + (" (rebuilt on next read)" if stale else ""),
+        "failed": "failed inputs",
+    }
+    width = max(len(v) for v in labels.values())
+    click.echo(f"register: {_db(ctx)}")
+    for key, label in labels.items():
+        click.echo(f"{label:<{width}}  {counts[key]:>8}")
 
 
 @click.command()
-def failures() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("not implemented yet")
+@_FORMAT
+@click.pass_context
+def failures(ctx: click.Context, fmt: str) -> None:
+    """Inputs that could not be read, with the reason (one line each)."""
+    store = _open(ctx, create=False)
+    try:
+        rows = store.failures()
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in rows]))
+        return
+    if not rows:
+        click.echo("no failures")
+        return
+    for row in rows:
+        seen: Any = f" (seen {row.count} times, last {row.last_seen})" if row.count > 1 else ""
+        click.echo(f"{row.describe()}{seen}")

@@ -1,27 +1,603 @@
-"""Stub: being written."""
+"""``extract``, ``deals``, ``show`` and ``export``: the register on the command line.
+
+``extract`` needs no database: inputs in, SPEC.md §5's JSON out, for scoring
+and for pipelines. The other three read the store that ``ingest`` fills
+(``--db``). Machine output (JSON, JSONL, CSV) goes to stdout exactly and
+nothing else does; human output is rich tables; failures are one line each on
+stderr and turn the exit status to 1 without stopping the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from typing import IO, Any
 
 import click
 
+from armstrack.model import Article, Event, ReadFailure
+from armstrack.register import (
+    ARTICLE_COLUMNS,
+    DEAL_COLUMNS,
+    EVENT_COLUMNS,
+    STATUS_ORDER,
+    Deal,
+    article_rows,
+    build_deals,
+    deal_rows,
+    dumps,
+    event_rows,
+    extract_payload,
+    fold_system,
+)
+
+ALL_STATUSES = (*STATUS_ORDER, "cancelled", "prospective")
+
+
+class _DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
+
+
+DATE = _DateType()
+
+
+def _fail_line(message: str) -> None:
+    click.echo(f"armstrack: {message}", err=True)
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def _articles_only(
+    items: Iterable[Article | ReadFailure], failures: list[str]
+) -> Iterator[Article]:
+    """Pass articles on, report read failures (and repeated ids) as they come.
+
+    A repeated article id would make two articles indistinguishable in
+    SPEC.md's JSON (events name their article by id), so the second is skipped
+    and reported rather than silently merged.
+    """
+    seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, ReadFailure):
+            failures.append(item.describe())
+            _fail_line(item.describe())
+            continue
+        where = item.path or item.id
+        if item.id in seen:
+            message = f"{where}: article id {item.id!r} already read from {seen[item.id]}; skipped"
+            failures.append(message)
+            _fail_line(message)
+            continue
+        seen[item.id] = where
+        yield item
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _failed(article: Article, why: str, failures: list[str]) -> None:
+    message = f"{article.path or article.id}: {why}"
+    failures.append(message)
+    _fail_line(message)
+
+
+def run_extractor(
+    articles: Iterable[Article],
+    failures: list[str],
+    batch_size: int = 32,
+    jobs: int = 1,
+    extractor: Any = None,
+) -> Iterator[tuple[Article, list[Event]]]:
+    """The Extractor over articles; an article it fails on is reported and costs only itself.
+
+    ``Extractor.process_safe`` (an error string in place of a failed article's
+    events) is used when the pipeline offers it; otherwise batches go through
+    ``process`` and a batch that raises is re-run one article at a time to
+    find the culprit. An ImportError is a broken installation, not a bad
+    article, and stops the run.
+    """
+    if extractor is None:
+        from armstrack.pipeline import Extractor
+
+        extractor = Extractor(batch_size=batch_size, n_process=jobs)
+    try:
+        if hasattr(extractor, "process_safe"):
+            for article, result in extractor.process_safe(articles):
+                if isinstance(result, str):
+                    _failed(article, result, failures)
+                else:
+                    yield article, result
+            return
+        for batch in _batches(articles, max(1, batch_size)):
+            try:
+                results = list(extractor.process(batch))
+            except ImportError:
+                raise
+            except Exception:
+                results = []
+                for article in batch:
+                    try:
+                        results.extend(extractor.process([article]))
+                    except ImportError:
+                        raise
+                    except Exception as exc:  # one article's bug must not end the run
+                        _failed(article, f"extraction failed ({exc!r})", failures)
+            yield from results
+    except ImportError as exc:
+        raise click.ClickException(f"the language pipeline cannot start: {exc}") from exc
+
 
 @click.command()
-def deals() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("not implemented yet")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl"]),
+    default="json",
+    show_default=True,
+    help="json: SPEC.md §5's object; jsonl: one event per line, streamed.",
+)
+@click.option("--published", type=DATE, help="Publication date for articles that have none.")
+@click.option("--max-bytes", type=int, default=None, help="Largest file or record held at once.")
+@click.option("--batch-size", type=int, default=32, show_default=True)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for the language pipeline.",
+)
+def extract(
+    paths: Sequence[str],
+    fmt: str,
+    published: date | None,
+    max_bytes: int | None,
+    batch_size: int,
+    jobs: int,
+) -> None:
+    """Extract events and deals from PATH... (files, folders, JSONL(.gz), - for stdin) as JSON.
+
+    No database is touched. Every article given is extracted: the relevance
+    gate is an ingest-time economy, while extract answers "what does the
+    pipeline read in these articles", which scoring and debugging need in full.
+    """
+    from armstrack.ingest import ReadOptions, read_inputs
+
+    options = ReadOptions(published=published)
+    if max_bytes is not None:
+        options.max_bytes = max_bytes
+    failures: list[str] = []
+    articles = _articles_only(read_inputs(list(paths), options), failures)
+    results = run_extractor(articles, failures, batch_size=batch_size, jobs=jobs)
+
+    if fmt == "jsonl":
+        out = sys.stdout
+        for _, events in results:
+            for event in events:
+                out.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
+    else:
+        read: list[Article] = []
+        found: list[Event] = []
+        for article, events in results:
+            read.append(article)
+            found.extend(events)
+        click.echo(dumps(extract_payload(read, found)))
+    if failures:
+        _fail_line(f"{len(failures)} input(s) failed")
+        click.get_current_context().exit(1)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@contextlib.contextmanager
+def _store(ctx: click.Context) -> Iterator[Any]:
+    """The register (``armstrack.store.Store``) on ``--db``, opened read-only and closed after.
+
+    ``create=False``: a SQLite file that does not exist is an error rather than
+    a fresh empty register, so a mistyped ``--db`` does not look like "no deals".
+    """
+    from armstrack.store import SchemaVersionError, Store, StoreNotFound
+
+    db = ctx.find_root().obj["db"]
+    try:
+        store = Store(db, create=False)
+    except (StoreNotFound, SchemaVersionError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _plain_article(item: Any) -> Article:
+    """The store yields ``StoredArticle`` (an ``Article`` plus ingest's verdict); unwrap it."""
+    return item if isinstance(item, Article) else item.article
+
+
+def _numbered(deals: Iterable[Deal]) -> list[Deal]:
+    """Deals with an id: the store's, else (no id at all) their 1-based position in sorted order."""
+    deals = list(deals)
+    if all(deal.id is None for deal in deals):
+        for n, deal in enumerate(deals, start=1):
+            deal.id = n
+    return deals
+
+
+def _kb() -> Any:
+    try:
+        from armstrack.kb import load_kb
+
+        return load_kb()
+    except Exception:  # the resolver is a convenience; ids always work without it
+        return None
+
+
+def _entry(found: Any) -> Any:
+    """The kb entry in whatever ``resolve`` returned (an Entry, a Match, a list, an id)."""
+    if isinstance(found, list | tuple):
+        return _entry(found[0]) if found else None
+    inner = getattr(found, "entry", None)
+    return _entry(inner) if inner is not None else found
+
+
+def _resolved_id(found: Any, *attrs: str) -> str | None:
+    """The first of ``attrs`` (then ``id``) the resolved entry has; a plain string is an id."""
+    entry = _entry(found)
+    if entry is None or isinstance(entry, str):
+        return entry
+    for attr in (*attrs, "id"):
+        value = getattr(entry, attr, None)
+        if value:
+            return str(value)
+    return None
+
+
+def resolve_party(text: str, kb: Any = None) -> str:
+    """A state named by id ("RUS") or name ("Russia", "Ankara") -> its ISO alpha-3 id."""
+    text = text.strip()
+    if len(text) == 3 and text.isalpha():
+        return text.upper()
+    if kb is not None:
+        with contextlib.suppress(Exception):
+            found = _resolved_id(kb.resolve(text), "party", "state")
+            if found:
+                return found
+    # Without the kb: ISO's own names, then a fuzzy match only when it is unambiguous
+    # ("Russia" -> RUS; "Korea" matches two states and stays unresolved).
+    with contextlib.suppress(Exception):
+        import pycountry
+
+        with contextlib.suppress(LookupError):
+            return str(pycountry.countries.lookup(text).alpha_3)
+        hits = pycountry.countries.search_fuzzy(text)
+        if len(hits) == 1:
+            return str(hits[0].alpha_3)
+    return text.upper()
+
+
+def _system_matcher(text: str, kb: Any = None) -> Callable[[Deal], bool]:
+    """Match a deal by its system, a variant seen, or what the kb resolves the name to."""
+    wanted = {fold_system(text)}
+    if kb is not None:
+        with contextlib.suppress(Exception):
+            entry = _entry(kb.resolve(text))
+            if entry is not None and not isinstance(entry, str):
+                for attr in ("family_name", "name"):
+                    if getattr(entry, attr, None):
+                        wanted.add(fold_system(getattr(entry, attr)))
+    wanted.discard("")
+
+    def match(deal: Deal) -> bool:
+        names = {fold_system(deal.system), *(fold_system(v) for v in deal.variants)}
+        return bool(names & wanted)
+
+    return match
+
+
+def filter_deals(
+    deals: Iterable[Deal],
+    supplier: str | None = None,
+    recipient: str | None = None,
+    system: str | None = None,
+    status: str | None = None,
+) -> list[Deal]:
+    """Deals matching every given filter; names resolve through the kb when it is there."""
+    kb = _kb() if (supplier or recipient or system) else None
+    sup = resolve_party(supplier, kb) if supplier else None
+    rec = resolve_party(recipient, kb) if recipient else None
+    sys_match = _system_matcher(system, kb) if system else None
+    return [
+        d
+        for d in deals
+        if (sup is None or d.supplier == sup)
+        and (rec is None or d.recipient == rec)
+        and (sys_match is None or sys_match(d))
+        and (status is None or d.status == status)
+    ]
+
+
+def find_deal(deals: Sequence[Deal], ref: str) -> Deal | None:
+    """``ref`` is a deal's number or ``SUPPLIER:RECIPIENT:SYSTEM`` (names allowed)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return next((d for d in deals if d.id == int(ref)), None)
+    parts = ref.split(":", 2)
+    if len(parts) != 3:
+        return None
+    found = filter_deals(deals, supplier=parts[0], recipient=parts[1], system=parts[2])
+    exact = [d for d in found if fold_system(d.system) == fold_system(parts[2])]
+    return (exact or found or [None])[0]
+
+
+# --------------------------------------------------------------------------- output helpers
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _flags(deal: Deal) -> str:
+    flags = []
+    if deal.sanction_events:
+        flags.append(f"sanction events: {len(deal.sanction_events)}")
+    if deal.sanctions:
+        parties = sorted({flag.split(":", 1)[0] for flag in deal.sanctions})
+        flags.append("listed: " + ",".join(parties))
+    if deal.disagreements:
+        flags.append(f"disagreements: {len(deal.disagreements)}")
+    return "; ".join(flags)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    # The current (possibly redirected) stdout, so tests and pipes see the table.
+    out = sys.stdout
+    return Console(file=out, soft_wrap=False, width=None if out.isatty() else 160)
+
+
+_STATUS_STYLE = {
+    "cancelled": "red",
+    "prospective": "dim",
+    "delivered": "green",
+    "in_service": "green",
+    "delivering": "cyan",
+}
+
+
+def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> None:
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+
+
+# --------------------------------------------------------------------------- deals
 
 
 @click.command()
-def show() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("not implemented yet")
+@click.option("--supplier", help="Supplier id or name (RUS, Russia).")
+@click.option("--recipient", help="Recipient id or name (TUR, Turkey).")
+@click.option("--system", help="System family, variant or alias (S-400, F-35A).")
+@click.option("--status", type=click.Choice(ALL_STATUSES))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def deals(
+    ctx: click.Context,
+    supplier: str | None,
+    recipient: str | None,
+    system: str | None,
+    status: str | None,
+    fmt: str,
+) -> None:
+    """List the register's deals, one line each, with optional filters."""
+    with _store(ctx) as store:
+        found = filter_deals(_numbered(store.deals()), supplier, recipient, system, status)
+    if fmt == "json":
+        click.echo(dumps([d.to_json() for d in found]))
+        return
+    if fmt == "csv":
+        _write_csv(deal_rows(found), DEAL_COLUMNS, sys.stdout)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(found)} deal(s)", title_justify="left")
+    for name, kw in (
+        ("id", {"justify": "right"}),
+        ("supplier", {}),
+        ("recipient", {}),
+        ("system", {}),
+        ("status", {}),
+        ("events", {"justify": "right"}),
+        ("first reported", {}),
+        ("last reported", {}),
+        ("flags", {}),
+    ):
+        table.add_column(name, **kw)
+    for d in found:
+        style = _STATUS_STYLE.get(d.status, "")
+        table.add_row(
+            str(d.id),
+            d.supplier,
+            d.recipient,
+            d.system,
+            f"[{style}]{d.status}[/]" if style else d.status,
+            str(len(d.events)),
+            _iso(d.first_reported),
+            _iso(d.last_reported),
+            _flags(d),
+        )
+    _console().print(table)
+
+
+# --------------------------------------------------------------------------- show
 
 
 @click.command()
-def export() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("not implemented yet")
+@click.argument("deal")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_context
+def show(ctx: click.Context, deal: str, fmt: str) -> None:
+    """One deal's timeline with evidence and sources.
+
+    DEAL is its number (see 'armstrack deals') or SUPPLIER:RECIPIENT:SYSTEM, e.g. RUS:TUR:S-400.
+    """
+    with _store(ctx) as store:
+        found = find_deal(_numbered(store.deals()), deal)
+    if found is None:
+        raise click.ClickException(
+            f"no deal {deal!r}: give a number from 'armstrack deals' or SUPPLIER:RECIPIENT:SYSTEM"
+        )
+    if fmt == "json":
+        click.echo(dumps(found.to_json()))
+        return
+    _print_timeline(found)
+
+
+def _print_timeline(deal: Deal) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    style = _STATUS_STYLE.get(deal.status, "bold")
+    console.print(
+        f"[bold]Deal {deal.id}[/]  {escape(deal.supplier)} -> {escape(deal.recipient)}  "
+        f"[bold]{escape(deal.system)}[/]  status: [{style}]{deal.status}[/]"
+    )
+    facts = [f"reported {_iso(deal.first_reported)} .. {_iso(deal.last_reported)}"]
+    if deal.variants:
+        facts.append("variants: " + ", ".join(deal.variants))
+    if deal.quantity:
+        facts.append(f"quantity: {deal.quantity.value:g} {deal.quantity.unit}")
+    if deal.value:
+        facts.append(f"value: {deal.value.amount:,.0f} {deal.value.currency}")
+    if deal.sanctions:
+        facts.append("on sanctions lists: " + "; ".join(deal.sanctions))
+    console.print(escape("  ".join(facts)))
+
+    disputed = {i for d in deal.disagreements for i in d.events}
+    # "#" is the event's index in the register (export's event rows), so claims can be cited.
+    table = Table(show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("date")
+    table.add_column("claim")
+    table.add_column("time as reported")
+    table.add_column("evidence", ratio=3)
+    table.add_column("source")
+    for entry in deal.timeline:
+        ev = entry.event
+        claim = f"{ev.type} ({ev.modality})"
+        if ev.variant and ev.variant != deal.system:
+            claim += f"\n{ev.variant}"
+        if ev.quantity:
+            claim += f"\n{ev.quantity.value:g} {ev.quantity.unit}"
+        mark = ""
+        if entry.index in disputed:
+            mark = "[bold red]! disagrees with " + ", ".join(f"#{i}" for i in entry.disagrees_with)
+            mark += "[/]\n"
+        source = ev.source or ""
+        cited = f"{entry.title or ev.article} ({_iso(entry.published)})"
+        if entry.url:
+            cited += f"\n{entry.url}"
+        dated = ev.time is not None and (ev.time.start or ev.time.end)
+        table.add_row(
+            f"#{entry.index}",
+            _iso(entry.date) if dated else f"{_iso(entry.date)}\n[dim](published)[/]",
+            escape(claim) if ev.is_realis else f"[dim]{escape(claim)}[/]",
+            escape(ev.time.text if ev.time else ""),
+            mark + escape(ev.evidence),
+            escape(f"{source}\n{cited}" if source else cited),
+            style="on grey11" if entry.index in disputed else None,
+        )
+    console.print(table)
+    if deal.disagreements:
+        console.print("[bold red]Claims that disagree:[/]")
+        for d in deal.disagreements:
+            a, b = d.events
+            console.print(escape(f"  #{a} vs #{b} ({d.kind}, {d.type}): {d.note}"))
+    console.print("[bold]Sources:[/]")
+    for s in deal.sources:
+        console.print(escape(f"  {_iso(s.published)}  {s.article}  {s.title}  {s.url or ''}"))
+
+
+# --------------------------------------------------------------------------- export
 
 
 @click.command()
-def extract() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("not implemented yet")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), required=True)
+@click.option(
+    "--what",
+    type=click.Choice(["deals", "events", "articles"]),
+    default=None,
+    help="What to export (default: deals for CSV, the whole SPEC.md §5 object for JSON).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, what: str | None, output: str | None) -> None:
+    """Export the register as CSV (with a header) or JSON (SPEC.md §5's object)."""
+    with _store(ctx) as store:
+        stored_articles = list(store.articles())
+        events = list(store.events())
+        stored = {d.key: d.id for d in store.deals()}
+    articles = [_plain_article(a) for a in stored_articles]
+    # Rebuilt from the exported events so every deal's indices point into this very list
+    # (the store builds its deals the same way; its numbers are kept).
+    built = build_deals(events, {a.id: a for a in articles})
+    for deal in built:
+        deal.id = stored.get(deal.key)
+    _numbered(built)
+
+    buffer = io.StringIO()
+    if fmt == "json":
+        payload = extract_payload(articles, events, built)
+        # The register's extras: ingest's verdict on each article, each event's stable id.
+        for entry, item in zip(payload["articles"], stored_articles, strict=True):
+            if hasattr(item, "to_json") and not isinstance(item, Article):
+                entry.update({k: v for k, v in item.to_json().items() if k not in entry})
+        for entry, event in zip(payload["events"], events, strict=True):
+            if event.extra.get("id"):
+                entry["id"] = event.extra["id"]
+        buffer.write(dumps(payload if what is None else payload[what]) + "\n")
+    else:
+        rows, columns = {
+            "deals": (deal_rows(built), DEAL_COLUMNS),
+            "events": (event_rows(events), EVENT_COLUMNS),
+            "articles": (article_rows(articles), ARTICLE_COLUMNS),
+        }[what or "deals"]
+        _write_csv(rows, columns, buffer)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as f:
+            f.write(buffer.getvalue())
+    else:
+        sys.stdout.write(buffer.getvalue())

@@ -1,1 +1,27 @@
-"""armstrack.store"""
+"""The register's persistence: SQLite by default, any SQLAlchemy database by URL.
+
+See :mod:`armstrack.store.schema` for the tables and why their ids are
+deterministic, and :mod:`armstrack.store.store` for the transaction rules.
+"""
+
+from armstrack.store.schema import SCHEMA_VERSION
+from armstrack.store.store import (
+    Batch,
+    FailureRecord,
+    SchemaVersionError,
+    Store,
+    StoredArticle,
+    StoreNotFound,
+    database_url,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Batch",
+    "FailureRecord",
+    "SchemaVersionError",
+    "Store",
+    "StoreNotFound",
+    "StoredArticle",
+    "database_url",
+]

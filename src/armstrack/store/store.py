@@ -1,0 +1,781 @@
+"""``Store``: the register in an embedded database (SQLite by default), through SQLAlchemy.
+
+Why this shape:
+
+- **One transaction per batch** (:meth:`Store.write_batch`): a batch's articles,
+  their events, stories, copies and read failures commit together or not at
+  all, so a run killed at any point leaves only whole batches behind and a
+  re-run picks up exactly where the last commit ended.
+- **Deterministic ids** (see :mod:`armstrack.store.schema`), so that resumed and
+  uninterrupted runs end with the same rows, compared by :meth:`Store.canonical_dump`.
+- **Deals are derived**: rebuilt whole from the events by
+  ``armstrack.register.build_deals`` at the end of every ingest run, and on
+  read if a run died before it could (``meta.deals_stale``). Rebuilding after
+  each batch would cost O(events) per batch, i.e. quadratic over a long run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.pool import StaticPool
+
+from armstrack.model import Article, Event, Interval, Money, Quantity, ReadFailure
+from armstrack.store import schema as s
+
+__all__ = [
+    "Batch",
+    "FailureRecord",
+    "SchemaVersionError",
+    "Store",
+    "StoreNotFound",
+    "StoredArticle",
+    "database_url",
+]
+
+#: Columns that say *when* something happened rather than *what* is stored;
+#: they differ between a resumed and an uninterrupted run by nature.
+VOLATILE_COLUMNS: dict[str, set[str]] = {
+    "articles": {"ingested_at"},
+    "copies": {"ingested_at"},
+    "failures": {"id", "first_seen", "last_seen", "count"},
+}
+
+
+class StoreNotFound(FileNotFoundError):
+    """Opening a database that does not exist, for a command that only reads."""
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by an armstrack with another schema version."""
+
+
+def database_url(url_or_path: str) -> str:
+    """A SQLAlchemy URL for ``--db``: URLs pass through, anything else is a SQLite file path."""
+    if "://" in url_or_path:
+        return url_or_path
+    if url_or_path in (":memory:", ""):
+        return "sqlite://"
+    return "sqlite:///" + os.path.abspath(os.path.expanduser(url_or_path))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@dataclass
+class StoredArticle(Article):
+    """An ``Article`` as the register holds it, plus what ingest decided about it.
+
+    A subclass rather than a wrapper, so everything that takes articles (SPEC.md's
+    payload, ``build_deals``) takes stored ones as they are.
+    """
+
+    content_hash: str = ""
+    status: str = ""  # extracted | skipped | duplicate
+    reason: str = ""
+    story_id: str | None = None
+    ingested_at: str = ""
+
+    def record(self) -> dict[str, Any]:
+        """The article's SPEC.md fields plus the register's own."""
+        return {
+            **self.to_json(),
+            "status": self.status,
+            "reason": self.reason,
+            "story": self.story_id,
+            "content_hash": self.content_hash,
+            "ingested_at": self.ingested_at,
+        }
+
+
+@dataclass
+class FailureRecord:
+    """One input (or record of it) that could not be read, however many runs hit it."""
+
+    input: str
+    record: str | None
+    reason: str
+    first_seen: str
+    last_seen: str
+    count: int
+
+    def describe(self) -> str:
+        where = f"{self.input} ({self.record})" if self.record else self.input
+        return f"{where}: {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "record": self.record,
+            "reason": self.reason,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "count": self.count,
+        }
+
+
+@dataclass
+class Batch:
+    """Everything one ingest batch writes; :meth:`Store.write_batch` commits it atomically.
+
+    The runner fills it in input order; rows are plain dicts so a batch costs
+    one ``executemany`` per table.
+    """
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    stories: list[dict[str, Any]] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[ReadFailure] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return (
+            len(self.articles) + len(self.updates) + len(self.copies) + len(self.failures)
+        )
+
+    def add_article(
+        self,
+        article: Article,
+        *,
+        content_hash: str,
+        status: str,
+        reason: str = "",
+        story_id: str | None = None,
+        signature: bytes | None = None,
+        dedup_seq: int | None = None,
+    ) -> None:
+        """A new article row (``status``: extracted | skipped | duplicate)."""
+        self.articles.append(
+            {
+                "id": article.id,
+                "content_hash": content_hash,
+                "title": article.title or "",
+                "published": _iso(article.published),
+                "url": article.url,
+                "path": article.path,
+                "byline": article.byline,
+                "source_format": article.source_format or "text",
+                "text": article.text,
+                "body_start": article.body_start,
+                "body_end": article.body_end,
+                "status": status,
+                "reason": reason or "",
+                "story_id": story_id,
+                "signature": signature,
+                "dedup_seq": dedup_seq,
+                "ingested_at": _now(),
+            }
+        )
+
+    def update_article(
+        self,
+        article_id: str,
+        *,
+        status: str,
+        reason: str = "",
+        story_id: str | None = None,
+        signature: bytes | None = None,
+        dedup_seq: int | None = None,
+    ) -> None:
+        """A stored (skipped) article re-run through the gate: its new status."""
+        self.updates.append(
+            {
+                "id": article_id,
+                "status": status,
+                "reason": reason or "",
+                "story_id": story_id,
+                "signature": signature,
+                "dedup_seq": dedup_seq,
+            }
+        )
+
+    def add_story(self, article: Article) -> None:
+        """A new story whose first article is ``article`` (the story takes its id)."""
+        self.stories.append(
+            {"id": article.id, "title": article.title or "", "published": _iso(article.published)}
+        )
+
+    def add_copy(self, article: Article, original_id: str) -> None:
+        """An exact copy of a stored article read under another id: one more source."""
+        self.copies.append(
+            {
+                "id": article.id,
+                "article_id": original_id,
+                "title": article.title or "",
+                "published": _iso(article.published),
+                "url": article.url,
+                "path": article.path,
+                "ingested_at": _now(),
+            }
+        )
+
+    def add_events(self, article_id: str, events: Iterable[Event]) -> None:
+        """The article's events, ids ``ARTICLE_ID#ORDINAL`` in the extractor's order."""
+        for ordinal, ev in enumerate(events):
+            self.events.append(_event_row(article_id, ordinal, ev))
+
+    def add_failure(self, failure: ReadFailure) -> None:
+        self.failures.append(failure)
+
+
+def _event_row(article_id: str, ordinal: int, ev: Event) -> dict[str, Any]:
+    start, end = (ev.offsets or (0, 0))[:2]
+    return {
+        "id": f"{article_id}#{ordinal}",
+        "article_id": article_id,
+        "ordinal": ordinal,
+        "type": ev.type,
+        "modality": ev.modality,
+        "supplier": ev.supplier,
+        "recipient": ev.recipient,
+        "actor": ev.actor,
+        "target": ev.target,
+        "system": ev.system,
+        "variant": ev.variant,
+        "time_start": _iso(ev.time.start) if ev.time else None,
+        "time_end": _iso(ev.time.end) if ev.time else None,
+        "time_text": ev.time.text if ev.time else None,
+        "quantity_value": ev.quantity.value if ev.quantity else None,
+        "quantity_unit": ev.quantity.unit if ev.quantity else None,
+        "value_amount": ev.value.amount if ev.value else None,
+        "value_currency": ev.value.currency if ev.value else None,
+        "source": ev.source,
+        "evidence": ev.evidence or "",
+        "start_offset": int(start),
+        "end_offset": int(end),
+        "trigger": ev.trigger,
+        "confidence": float(ev.confidence),
+        "extra": json.dumps(
+            {k: v for k, v in (ev.extra or {}).items() if k != "id"},
+            sort_keys=True,
+            default=str,
+        ),
+    }
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _event_from_row(row: Mapping[str, Any]) -> Event:
+    time = None
+    if row["time_start"] or row["time_end"] or row["time_text"]:
+        time = Interval(_day(row["time_start"]), _day(row["time_end"]), row["time_text"] or "")
+    quantity = None
+    if row["quantity_value"] is not None:
+        quantity = Quantity(_number(row["quantity_value"]), row["quantity_unit"] or "")
+    value = None
+    if row["value_amount"] is not None:
+        value = Money(_number(row["value_amount"]), row["value_currency"] or "")
+    extra = json.loads(row["extra"] or "{}")
+    extra["id"] = row["id"]
+    return Event(
+        article=row["article_id"],
+        type=row["type"],
+        modality=row["modality"],
+        supplier=row["supplier"],
+        recipient=row["recipient"],
+        actor=row["actor"],
+        target=row["target"],
+        system=row["system"],
+        variant=row["variant"],
+        time=time,
+        quantity=quantity,
+        value=value,
+        source=row["source"],
+        evidence=row["evidence"] or "",
+        offsets=(row["start_offset"], row["end_offset"]),
+        trigger=row["trigger"],
+        confidence=row["confidence"],
+        extra=extra,
+    )
+
+
+def _article_from_row(row: Mapping[str, Any]) -> Article:
+    return Article(
+        id=row["id"],
+        text=row["text"],
+        published=_day(row["published"]),
+        title=row["title"] or "",
+        url=row["url"],
+        path=row["path"],
+        byline=row["byline"],
+        source_format=row["source_format"] or "text",
+        body_start=row["body_start"] or 0,
+        body_end=row["body_end"],
+    )
+
+
+def _stored_from_row(row: Mapping[str, Any]) -> StoredArticle:
+    return StoredArticle(
+        **vars(_article_from_row(row)),
+        content_hash=row["content_hash"],
+        status=row["status"],
+        reason=row["reason"] or "",
+        story_id=row["story_id"],
+        ingested_at=row["ingested_at"],
+    )
+
+
+def _load_build_deals() -> Any:
+    """``armstrack.register.build_deals``, or ``None`` while the register is not installed."""
+    try:
+        from armstrack.register import build_deals  # type: ignore[attr-defined]
+    except ImportError:
+        try:
+            from armstrack.register.deals import build_deals
+        except ImportError:
+            return None
+    return build_deals
+
+
+class Store:
+    """The register's database: open (creating the schema) with a path or SQLAlchemy URL.
+
+    ``create=False`` refuses to create a SQLite file that does not exist yet
+    (for read-only commands such as ``armstrack status``: a typo in ``--db``
+    should be an error, not a new empty register).
+    """
+
+    def __init__(self, url_or_path: str = "armstrack.db", *, create: bool = True) -> None:
+        self.url = database_url(url_or_path)
+        if self.url.startswith("sqlite:///") and not create:
+            path = self.url[len("sqlite:///") :]
+            if not os.path.exists(path):
+                raise StoreNotFound(f"no register at {path} (run `armstrack ingest` first)")
+        self.engine = self._make_engine(self.url)
+        self._init_schema()
+
+    # ------------------------------------------------------------------ set-up
+
+    @staticmethod
+    def _make_engine(url: str) -> Engine:
+        if url.startswith("sqlite"):
+            kwargs: dict[str, Any] = {"connect_args": {"timeout": 60}}
+            if url in ("sqlite://", "sqlite:///:memory:"):
+                # One shared connection, or every checkout would see a fresh empty DB.
+                kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+            engine = create_engine(url, **kwargs)
+
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                # WAL: readers (status, deals) never block the ingest writer;
+                # synchronous=NORMAL keeps every commit atomic across kill -9.
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+            return engine
+        return create_engine(url)
+
+    def _init_schema(self) -> None:
+        s.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                select(s.meta.c.value).where(s.meta.c.key == "schema_version")
+            ).scalar()
+            if found is None:
+                conn.execute(
+                    insert(s.meta),
+                    [
+                        {"key": "schema_version", "value": str(s.SCHEMA_VERSION)},
+                        {"key": "deals_stale", "value": "0"},
+                    ],
+                )
+            elif int(found) != s.SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.url}: schema version {found}, this armstrack reads version "
+                    f"{s.SCHEMA_VERSION}"
+                )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version"))
+                .scalar_one()
+            )
+
+    # ------------------------------------------------------------- ingest side
+
+    def lookup(self) -> Lookup:
+        """A connection held open for the many small reads ingest makes per article."""
+        return Lookup(self.engine.connect())
+
+    def write_batch(self, batch: Batch) -> None:
+        """Commit one batch in one transaction: all of it is stored, or none of it."""
+        with self.engine.begin() as conn:
+            if batch.stories:
+                conn.execute(insert(s.stories), batch.stories)
+            if batch.articles:
+                conn.execute(insert(s.articles), batch.articles)
+            for row in batch.updates:
+                values = {k: v for k, v in row.items() if k != "id"}
+                conn.execute(update(s.articles).where(s.articles.c.id == row["id"]).values(values))
+            if batch.copies:
+                conn.execute(insert(s.copies), batch.copies)
+            if batch.events:
+                conn.execute(insert(s.events), batch.events)
+            for failure in batch.failures:
+                self._record_failure(conn, failure)
+            if batch.events or any(u["status"] != "skipped" for u in batch.updates):
+                self._set_meta(conn, "deals_stale", "1")
+
+    @staticmethod
+    def _record_failure(conn: Connection, failure: ReadFailure) -> None:
+        # Update-then-insert rather than a dialect's upsert, so other databases work too.
+        now = _now()
+        f = s.failures.c
+        key = (f.input == failure.input) & (f.record == (failure.record or "")) & (
+            f.reason == failure.reason
+        )
+        done = conn.execute(
+            update(s.failures).where(key).values(last_seen=now, count=f.count + 1)
+        )
+        if not done.rowcount:
+            conn.execute(
+                insert(s.failures).values(
+                    input=failure.input,
+                    record=failure.record or "",
+                    reason=failure.reason,
+                    first_seen=now,
+                    last_seen=now,
+                    count=1,
+                )
+            )
+
+    @staticmethod
+    def _set_meta(conn: Connection, key: str, value: str) -> None:
+        done = conn.execute(update(s.meta).where(s.meta.c.key == key).values(value=value))
+        if not done.rowcount:
+            conn.execute(insert(s.meta).values(key=key, value=value))
+
+    def record_failures(self, failures: Iterable[ReadFailure]) -> None:
+        """Record read failures on their own (one transaction)."""
+        self.write_batch(Batch(failures=list(failures)))
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Stored near-duplicate signatures in the order they entered the index."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(s.articles.c.id, s.articles.c.signature)
+                .where(s.articles.c.signature.is_not(None))
+                .order_by(s.articles.c.dedup_seq, s.articles.c.id)
+            )
+            for row in rows:
+                yield row.id, row.signature
+
+    def max_dedup_seq(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(s.articles.c.dedup_seq))).scalar() or 0
+
+    def iter_skipped(self, page: int = 500) -> Iterator[StoredArticle]:
+        """Stored skipped articles by id, a page at a time (no long read transaction)."""
+        after = ""
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(s.articles)
+                    .where((s.articles.c.status == "skipped") & (s.articles.c.id > after))
+                    .order_by(s.articles.c.id)
+                    .limit(page)
+                ).mappings().all()
+            if not rows:
+                return
+            for row in rows:
+                yield _stored_from_row(row)
+            after = rows[-1]["id"]
+
+    # ------------------------------------------------------------------- deals
+
+    @property
+    def deals_stale(self) -> bool:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(s.meta.c.value).where(s.meta.c.key == "deals_stale")
+            ).scalar()
+        return value == "1"
+
+    def rebuild_deals(self) -> int | None:
+        """Rebuild ``deals`` and ``deal_events`` from all events; ``None`` if no register code.
+
+        ``Deal.events`` in the stored JSON index into :meth:`events` (all events,
+        in its canonical order), as SPEC.md's ``deals[].events`` index ``events``.
+        """
+        build_deals = _load_build_deals()
+        if build_deals is None:
+            return None
+        events = self.events()
+        ids = sorted({ev.article for ev in events})
+        articles: dict[str, Article] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                rows = conn.execute(
+                    select(s.articles).where(s.articles.c.id.in_(ids[i : i + 500]))
+                ).mappings()
+                for row in rows:
+                    articles[row["id"]] = _article_from_row(row)
+        built = build_deals(events, articles)
+        deal_rows, link_rows = [], []
+        for number, deal in enumerate(built, start=1):
+            deal.id = number
+            data = deal.to_json()
+            key = data.get("key") or f"{deal.supplier}:{deal.recipient}:{deal.system}"
+            deal_rows.append(
+                {
+                    "id": number,
+                    "key": key,
+                    "supplier": deal.supplier,
+                    "recipient": deal.recipient,
+                    "system": deal.system,
+                    "status": deal.status,
+                    "first_reported": data.get("first_reported"),
+                    "last_reported": data.get("last_reported"),
+                    "data": json.dumps(data, sort_keys=True, default=str),
+                }
+            )
+            for position, index in enumerate(dict.fromkeys(deal.events)):
+                link_rows.append(
+                    {"deal_id": number, "event_id": events[index].extra["id"], "position": position}
+                )
+        with self.engine.begin() as conn:
+            conn.execute(delete(s.deal_events))
+            conn.execute(delete(s.deals))
+            if deal_rows:
+                conn.execute(insert(s.deals), deal_rows)
+            if link_rows:
+                conn.execute(insert(s.deal_events), link_rows)
+            self._set_meta(conn, "deals_stale", "0")
+        return len(deal_rows)
+
+    def deals(
+        self,
+        *,
+        supplier: str | None = None,
+        recipient: str | None = None,
+        system: str | None = None,
+        status: str | None = None,
+        refresh: bool = True,
+    ) -> list[Any]:
+        """Stored deals (``armstrack.register.Deal``), filtered; rebuilt first when stale.
+
+        Each deal's ``events`` index into :meth:`events`; ``id`` is the deal's number.
+        """
+        if refresh and self.deals_stale:
+            self.rebuild_deals()
+        from armstrack.register.deals import Deal
+
+        d = s.deals.c
+        query = select(s.deals.c.data).order_by(d.id)
+        if supplier:
+            query = query.where(func.upper(d.supplier) == supplier.upper())
+        if recipient:
+            query = query.where(func.upper(d.recipient) == recipient.upper())
+        if system:
+            query = query.where(func.lower(d.system) == system.lower())
+        if status:
+            query = query.where(d.status == status)
+        with self.engine.connect() as conn:
+            return [Deal.from_json(json.loads(data)) for data in conn.execute(query).scalars()]
+
+    def deal_event_ids(self, deal_id: int) -> list[str]:
+        """The ids of a deal's events, in the deal's order."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(s.deal_events.c.event_id)
+                    .where(s.deal_events.c.deal_id == deal_id)
+                    .order_by(s.deal_events.c.position)
+                ).scalars()
+            )
+
+    # ----------------------------------------------------------------- queries
+
+    def articles(
+        self,
+        *,
+        status: str | None = None,
+        story_id: str | None = None,
+        ids: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[StoredArticle]:
+        """Stored articles by id, optionally filtered; streamed, not loaded at once."""
+        a = s.articles.c
+        query = select(s.articles).order_by(a.id)
+        if status:
+            query = query.where(a.status == status)
+        if story_id:
+            query = query.where(a.story_id == story_id)
+        if ids is not None:
+            query = query.where(a.id.in_(list(ids)))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query).mappings():
+                yield _stored_from_row(row)
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        return next(self.articles(ids=[article_id]), None)
+
+    def story_sources(self, story_id: str) -> list[dict[str, Any]]:
+        """Every source of a story: its articles and their exact copies, oldest first."""
+        with self.engine.connect() as conn:
+            a, c = s.articles.c, s.copies.c
+            rows = conn.execute(
+                select(a.id, a.title, a.published, a.url, a.path).where(a.story_id == story_id)
+            ).mappings().all()
+            ids = [r["id"] for r in rows]
+            copy_rows = conn.execute(
+                select(c.id, c.title, c.published, c.url, c.path).where(c.article_id.in_(ids))
+            ).mappings().all() if ids else []
+        sources = [dict(r) for r in [*rows, *copy_rows]]
+        return sorted(sources, key=lambda r: (r["published"] or "", r["id"]))
+
+    def events(self, article_id: str | None = None) -> list[Event]:
+        """Events by article id and ordinal; ``extra["id"]`` holds the event's id."""
+        e = s.events.c
+        query = select(s.events).order_by(e.article_id, e.ordinal)
+        if article_id is not None:
+            query = query.where(e.article_id == article_id)
+        with self.engine.connect() as conn:
+            return [_event_from_row(row) for row in conn.execute(query).mappings()]
+
+    def failures(self) -> list[FailureRecord]:
+        """Every recorded read failure, by input and record."""
+        f = s.failures.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.failures).order_by(f.input, f.record, f.reason))
+            return [
+                FailureRecord(
+                    input=r.input,
+                    record=r.record or None,
+                    reason=r.reason,
+                    first_seen=r.first_seen,
+                    last_seen=r.last_seen,
+                    count=r.count,
+                )
+                for r in rows
+            ]
+
+    def counts(self) -> dict[str, int]:
+        """What ``armstrack status`` prints: how much the register holds."""
+        a = s.articles.c
+        with self.engine.connect() as conn:
+            by_status = {
+                status: n
+                for status, n in conn.execute(select(a.status, func.count()).group_by(a.status))
+            }
+
+            def n(table: Any) -> int:
+                return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+            copies = n(s.copies)
+            return {
+                "articles": sum(by_status.values()),
+                "extracted": by_status.get("extracted", 0),
+                "skipped": by_status.get("skipped", 0),
+                "duplicates": by_status.get("duplicate", 0) + copies,
+                "failed": n(s.failures),
+                "stories": n(s.stories),
+                "events": n(s.events),
+                "deals": n(s.deals),
+            }
+
+    def canonical_dump(self) -> list[str]:
+        """Every table's rows as sorted text lines, without the when-columns.
+
+        Two databases with equal dumps hold the same register; this is how the
+        kill-and-resume guarantee is tested.
+        """
+        lines: list[str] = []
+        with self.engine.connect() as conn:
+            for table in s.metadata.sorted_tables:
+                skip = VOLATILE_COLUMNS.get(table.name, set())
+                cols = [c for c in table.columns if c.name not in skip]
+                rows = [tuple(row) for row in conn.execute(select(*cols))]
+                rendered = sorted(
+                    json.dumps(
+                        [v.hex() if isinstance(v, bytes) else v for v in row], default=str
+                    )
+                    for row in rows
+                )
+                lines.extend(f"{table.name}\t{r}" for r in rendered)
+        return lines
+
+
+class Lookup:
+    """Point reads ingest makes per article, on one connection held for the run."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Lookup:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _one(self, query: Any) -> Any:
+        value = self.conn.execute(query).scalar()
+        # End the implicit read transaction so the WAL can checkpoint past it.
+        self.conn.rollback()
+        return value
+
+    def id_for_hash(self, content_hash: str) -> str | None:
+        """The stored article with this exact text, if any."""
+        return self._one(select(s.articles.c.id).where(s.articles.c.content_hash == content_hash))
+
+    def id_taken(self, article_id: str) -> bool:
+        """Whether an article (or an exact copy) is stored under this id."""
+        if self._one(select(s.articles.c.id).where(s.articles.c.id == article_id)):
+            return True
+        return bool(self._one(select(s.copies.c.id).where(s.copies.c.id == article_id)))
+
+    def copy_of(self, article_id: str) -> str | None:
+        """The article an exact copy stored under ``article_id`` points to."""
+        return self._one(select(s.copies.c.article_id).where(s.copies.c.id == article_id))
+
+    def story_of(self, article_id: str) -> str | None:
+        return self._one(select(s.articles.c.story_id).where(s.articles.c.id == article_id))
