@@ -73,16 +73,20 @@ class FakeNearIndex:
     def _set(sig: bytes) -> set[int]:
         return set(struct.unpack(f"<{len(sig) // 4}I", sig))
 
-    def add_signature(self, key: str, sig: bytes) -> None:
-        self.entries.append((key, self._set(sig)))
-
     def add(self, key: str, text: str) -> str | None:
-        mine = self._set(self.signature(text))
+        return self.add_signature(key, self.signature(text))
+
+    def add_signature(self, key: str, sig: bytes) -> str | None:
+        """The first earlier near duplicate, or ``None`` (and ``key`` is indexed)."""
+        mine = self._set(sig)
         for other, shingles in self.entries:
             if len(mine & shingles) / max(1, len(mine | shingles)) >= 0.5:
                 return other
         self.entries.append((key, mine))
         return None
+
+
+EVENT_SENTENCE = re.compile(r"[^.]*\b(missiles?|jets|frigates?|howitzers)\b[^.]*\.")
 
 
 class FakeExtractor:
@@ -99,7 +103,7 @@ class FakeExtractor:
         FakeExtractor.calls.append([a.id for a in articles])
         for article in articles:
             events = []
-            for m in re.finditer(r"[^.]*\b(missiles?|jets|frigates?|howitzers)\b[^.]*\.", article.text):
+            for m in re.finditer(EVENT_SENTENCE, article.text):
                 events.append(
                     Event(
                         article=article.id,
@@ -215,12 +219,13 @@ def hybrid_components() -> Components:
 
 FILLER = "Shares of the company rose {n} percent on Tuesday after results beat forecasts."
 WEAPONS = "Russia agreed to sell {n} missiles to Turkey under a deal signed on Monday in Moscow."
-VOCABULARY = (
+VOCABULARY = re.findall(
+    r"\w+",
     "analysts bank board capital city council court demand economy election energy exports "
     "factory farmers growth harbour index inflation investors labour market minister output "
     "parliament port prices profit railway rates region revenue river school season shares "
-    "steel storm talks taxes trade union village voters wages weather workers"
-).split()
+    "steel storm talks taxes trade union village voters wages weather workers",
+)
 
 
 def words(n: int, k: int = 40) -> str:

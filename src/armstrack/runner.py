@@ -138,7 +138,9 @@ class Components:
     read_options: Callable[..., Any]
     gate: Any  # .check(article) -> GateDecision(relevant, reason, hits)
     content_hash: Callable[[str], str]
-    near_index: Any  # NearDuplicateIndex: add(key, text), signature(text), add_signature
+    #: NearDuplicateIndex: ``signature(text) -> bytes``; ``add_signature(key, sig)`` returns
+    #: the earliest indexed near duplicate's key (and indexes ``key`` only if there is none).
+    near_index: Any
     extractor: Callable[[int, int], Any]
 
 
@@ -416,7 +418,8 @@ class _Run:
     ) -> None:
         index = self.comp.near_index
         signature = index.signature(article.text)
-        match = index.add(article.id, article.text)
+        # One MinHash per article: the stored signature is also what is looked up.
+        match = index.add_signature(article.id, signature)
         self.seq += 1
         if match is not None and match != article.id:
             story = self.pending_story.get(match) or self.lookup.story_of(match) or match

@@ -9,6 +9,7 @@ Machine formats (``--format json``) print exactly one JSON document.
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from typing import Any
 
@@ -126,7 +127,7 @@ def ingest(
     )
     store = _open(ctx, create=True)
     try:
-        summary = run_ingest(list(paths), store, options, err=click.get_text_stream("stderr"))
+        summary = run_ingest(list(paths), store, options, err=sys.stderr)
     finally:
         store.close()
     if not quiet:

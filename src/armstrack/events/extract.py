@@ -10,6 +10,7 @@ can be read, tested and changed on its own.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from armstrack.events import amounts, attribution, modality
-from armstrack.events.lexicon import ANAPHORIC_WEAPON_NOUNS, GENERIC_ARMS
+from armstrack.events.lexicon import ANAPHORIC_WEAPON_NOUNS, GENERIC_ARMS, RIVAL_WORDS
 from armstrack.events.merge import merge_events
 from armstrack.events.participants import PartyIndex, Roles, collect_roles
 from armstrack.events.syntax import in_subtree
@@ -65,9 +66,26 @@ def _trigger_tokens(trigger: Trigger) -> list[Token]:
     return [trigger.token, *trigger.content]
 
 
+def _is_rival(mention: Mention, doc: Doc, stop: Token | None) -> bool:
+    """A system named as a rival or predecessor ("to replace its Tornados", "beating X")."""
+    current = doc[mention.start : mention.end].root
+    for _ in range(12):
+        if stop is not None and current.i == stop.i:
+            return False
+        if current.lemma_.lower() in RIVAL_WORDS and current.i not in range(mention.start,
+                                                                            mention.end):
+            return True
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
+
+
 def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Mention]:
     """Systems the trigger is about: those in its phrase (each coordinated one), else the nearest."""
+    doc = trigger.token.doc
     roots = _trigger_tokens(trigger)
+    sentence_systems = [m for m in sentence_systems if not _is_rival(m, doc, trigger.token)]
     inside = [m for m in sentence_systems
               if any(in_subtree(m.root(trigger.token.doc), r) for r in roots)]
     if inside:
@@ -104,11 +122,90 @@ def _generic_object(trigger: Trigger) -> bool:
 
 
 def _context_system(context: SentenceContext, anaphor: str | None) -> Mention | None:
+    """The system an article is about: named most often so far (the headline counts twice),
+    of the kind a generic noun ("the jets") refers to; ties go to the latest named."""
     wanted = ANAPHOR_CATEGORIES.get(anaphor or "")
-    for mention in reversed(context.systems[-12:]):
-        if wanted is None or mention.entry.category in wanted:
-            return mention
-    return None
+    scores: dict[str, float] = {}
+    latest: dict[str, Mention] = {}
+    for position, mention in enumerate(context.systems):
+        if wanted is not None and mention.entry.category not in wanted:
+            continue
+        family = mention.entry.family_name or mention.entry.name
+        weight = 2.0 if mention.start < 0 else 1.0
+        scores[family] = scores.get(family, 0.0) + weight + position * 1e-3
+        latest[family] = mention
+    if not scores:
+        return None
+    return latest[max(scores, key=scores.__getitem__)]
+
+
+#: Verbs under which a nominal trigger reports its event even when the sentence names no
+#: system ("Deliveries are to begin", "The contract was signed").
+EVENT_GOVERNORS = {
+    "sign", "seal", "ink", "conclude", "finalize", "finalise", "complete", "award", "win",
+    "place", "begin", "start", "resume", "continue", "hold", "approve", "clear", "notify",
+    "announce", "make", "receive", "take", "expect", "schedule", "run", "include", "cover",
+    "finance", "fund", "pay", "reach", "strike", "close", "exercise", "accelerate", "delay",
+    "postpone", "value", "confirm", "launch", "enter", "conduct", "end", "finish", "cancel",
+    "suspend", "halt", "freeze", "be", "due", "follow", "arrive", "sign_off", "worth",
+}
+
+
+def _reports_event(trigger: Trigger) -> bool:
+    """A nominal trigger with no system in its sentence must be what its clause reports."""
+    token = trigger.token
+    if token.pos_ not in {"NOUN", "PROPN"}:
+        return True
+    head = token.head
+    if token.dep_ == "pobj":
+        head = head.head
+    if token.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "ROOT", "appos"}:
+        return head.lemma_.lower() in EVENT_GOVERNORS or token.dep_ == "ROOT"
+    return False
+
+
+def _title_systems(article: Article) -> list[Mention]:
+    """Systems a headline names: context for the first sentences that say "the jets"."""
+    if not article.title:
+        return []
+    from armstrack.kb import load_kb
+
+    return [Mention(-1, -1, -1, -1, m.text, m.entry, m.form)
+            for m in load_kb().find(article.title) if m.entry.kind == "system"]
+
+
+def weak_party(roles: Roles, event_type: str) -> bool:
+    """True when the recipient (or sanction target) was not given by grammar but guessed."""
+    if event_type == "sanction":
+        return not roles.target
+    return not (roles.recipient or len(roles.parties) >= 2 or roles.cutter)
+
+
+def _settle_weak_parties(events: list[Event]) -> None:
+    """Guessed recipients become the recipient the article's grammar named last before them.
+
+    A sentence such as "Deliveries could begin in 2021" names no recipient; the
+    state that the article's preceding events explicitly name as recipient is a
+    better guess than whichever state the sentence happens to mention.
+    """
+    explicit = [(i, e.recipient) for i, e in enumerate(events)
+                if e.recipient and not e.extra.get("weak_party") and e.type != "sanction"]
+    if not explicit:
+        return
+    counts = Counter(r for _, r in explicit)
+    for position, event in enumerate(events):
+        if not event.extra.get("weak_party"):
+            continue
+        excluded = event.actor if event.type == "sanction" else event.supplier
+        before = [r for i, r in explicit if i < position and r != excluded]
+        best = before[-1] if before else next(
+            (r for r, _ in counts.most_common() if r != excluded), None)
+        if best is None:
+            continue
+        if event.type == "sanction":
+            event.target = best
+        else:
+            event.recipient = best
 
 
 def _first(values: list[str], exclude: set[str] = frozenset()) -> str | None:
@@ -128,7 +225,7 @@ class Parties:
 
 
 def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[str],
-                      context_states: list[str]) -> Parties | None:
+                      context_states: list[str], index: PartyIndex) -> Parties | None:
     """Supplier and recipient: grammar first, then the system's origin, then context."""
     blocked = set(NON_TRANSFER_PARTIES)
     sides = [p for p in roles.parties if p not in blocked]
@@ -143,16 +240,21 @@ def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[st
     exclude = blocked | ({supplier} if supplier else set())
     recipient = _first(roles.recipient + sides + roles.cutter, exclude)
     if recipient is None:
+        focus = index.focus(exclude)
+        nearby = set(sentence_states) | set(context_states[-6:])
+        if focus is not None and focus in nearby:
+            recipient = focus
+    if recipient is None:
         recipient = _first(sentence_states, exclude)
     if recipient is None:
-        recipient = _first(list(reversed(context_states)), exclude)
+        recipient = index.focus(exclude)
     if supplier is None or recipient is None or supplier == recipient:
         return None
     return Parties(supplier, recipient, explicit=bool(roles.supplier or roles.recipient or sides))
 
 
 def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
-                      context_states: list[str]) -> Parties | None:
+                      context_states: list[str], index: PartyIndex) -> Parties | None:
     actor = _first(roles.actor)
     if actor is None and any(t.lower_ == "caatsa" for t in sentence):
         actor = "USA"
@@ -163,7 +265,7 @@ def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
     if target is None:
         target = _first(sentence_states, exclude)
     if target is None:
-        target = _first(list(reversed(context_states)), exclude)
+        target = index.most_salient(list(reversed(context_states)), exclude)
     if actor is None or target is None or actor == target:
         return None
     return Parties(None, None, actor=actor, target=target, explicit=True)
@@ -214,7 +316,7 @@ class ArticleExtractor:
         parties = PartyIndex(mentions)
         inside_mention = {i for m in mentions for i in range(m.start, m.end)}
         sentences = list(doc.sents)
-        context = SentenceContext(systems=[], states=[])
+        context = SentenceContext(systems=_title_systems(article), states=[])
         events: list[Event] = []
         for index, sentence in enumerate(sentences):
             events.extend(
@@ -223,6 +325,7 @@ class ArticleExtractor:
             )
             context.systems.extend(_systems_in(mentions, sentence))
             context.states.extend(m for m in _states_in(mentions, sentence) if m.kind == "state")
+        _settle_weak_parties(events)
         return merge_events(events)
 
     def _sentence_events(self, article: Article, sentence: Span, sentences: list[Span],
@@ -245,38 +348,37 @@ class ArticleExtractor:
             roles = collect_roles(trigger, parties)
             systems = _systems_for(trigger, sentence_systems)
             from_context = False
-            if not systems and not _generic_object(trigger):
-                anaphor = _anaphor(trigger, sentence)
-                explicit_pair = bool((roles.supplier or roles.cutter) and roles.recipient) or \
-                    len(roles.parties) >= 2
-                if anaphor or explicit_pair or trigger.type == "sanction":
-                    fallback = _context_system(context, anaphor)
-                    if fallback is not None:
-                        systems = [fallback]
-                        from_context = True
+            if not systems and not _generic_object(trigger) and _reports_event(trigger):
+                fallback = _context_system(context, _anaphor(trigger, sentence))
+                if fallback is not None:
+                    systems = [fallback]
+                    from_context = True
             if not systems and trigger.type != "sanction":
                 continue
             fine = modality.decide(trigger.token, trigger.type)
             reporter = _reporting_head(trigger)
             when = _time_for(trigger, timexes, reporter)
             for system in systems or [None]:
-                event = self._build(article, trigger, system, roles, sentence, sentence_states,
+                event = self._build(article, trigger, system, roles, parties, sentence,
+                                    sentence_states,
                                     context_states, fine, when, source, offset)
                 if event is not None:
                     event.extra["system_from_context"] = from_context
+                    event.extra["weak_party"] = weak_party(roles, trigger.type)
                     out.append(event)
         return out
 
     def _build(self, article: Article, trigger: Trigger, system: Mention | None, roles: Roles,
+               index: PartyIndex,
                sentence: Span, sentence_states: list[str], context_states: list[str],
                fine: str, when: Interval | None, source: str | None,
                offset: int) -> Event | None:
         entry = system.entry if system is not None else None
         origin = getattr(entry, "origin", None) or getattr(entry, "state", None)
         if trigger.type == "sanction":
-            parties = _resolve_sanction(roles, sentence, sentence_states, context_states)
+            parties = _resolve_sanction(roles, sentence, sentence_states, context_states, index)
         else:
-            parties = _resolve_transfer(roles, origin, sentence_states, context_states)
+            parties = _resolve_transfer(roles, origin, sentence_states, context_states, index)
         if parties is None:
             return None
         family = None
@@ -284,7 +386,8 @@ class ArticleExtractor:
         if entry is not None:
             family = entry.family_name or entry.name
             variant = entry.name if entry.name != family else None
-        system_tokens = set(range(system.start, system.end)) if system is not None else set()
+        system_tokens = set(range(system.start, system.end)) if system is not None and \
+            system.start >= 0 else set()
         text = sentence.text.strip()
         start = offset + sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
         return Event(

@@ -30,15 +30,20 @@ def _senses(type_: str, direction: str, lemmas: str) -> dict[str, TriggerSense]:
 VERB_TRIGGERS: dict[str, TriggerSense] = {
     **_senses("negotiation", "mutual", "negotiate discuss"),
     **_senses("negotiation", "acquire", "seek request eye"),
-    **_senses("negotiation", "provide", "offer pitch propose"),
+    **_senses("negotiation", "provide", "offer pitch propose approve clear authorize authorise "
+              "notify"),
+    **_senses("negotiation", "acquire", "select choose pick shortlist ask"),
     **_senses("agreement", "mutual", "agree"),
     **_senses("contract", "acquire", "buy purchase order acquire procure import"),
     **_senses("contract", "provide", "sell"),
-    **_senses("delivery", "provide", "deliver supply ship transfer send provide export hand"),
+    **_senses("contract", "acquire", "sign"),
+    **_senses("delivery", "provide", "deliver supply ship transfer send provide export hand "
+              "pledge donate gift"),
     **_senses("delivery", "acquire", "receive arrive"),
-    **_senses("deployment", "hold", "deploy induct commission activate station operate field"),
+    **_senses("deployment", "hold", "deploy induct commission activate station operate field "
+              "base"),
     **_senses("cancellation", "cut", "cancel suspend scrap terminate halt freeze block veto "
-              "revoke expel exclude abandon"),
+              "revoke expel exclude abandon drop shelve ditch axe kill collapse"),
     **_senses("sanction", "sanction", "sanction penalize penalise"),
     **_senses("production", "hold", "produce manufacture assemble co-produce coproduce"),
 }
@@ -46,12 +51,14 @@ VERB_TRIGGERS: dict[str, TriggerSense] = {
 NOUN_TRIGGERS: dict[str, TriggerSense] = {
     **_senses("negotiation", "mutual", "talk negotiation discussion"),
     **_senses("negotiation", "provide", "offer proposal"),
-    **_senses("negotiation", "acquire", "request bid"),
+    **_senses("negotiation", "acquire", "request bid selection"),
+    **_senses("negotiation", "provide", "approval notification"),
     **_senses("agreement", "mutual", "agreement mou memorandum accord"),
     **_senses("contract", "mutual", "contract deal"),
     **_senses("contract", "acquire", "order purchase acquisition procurement"),
     **_senses("contract", "provide", "sale"),
-    **_senses("delivery", "provide", "delivery shipment supply transfer handover export"),
+    **_senses("delivery", "provide", "delivery shipment supply transfer handover export pledge "
+              "donation"),
     **_senses("delivery", "acquire", "arrival"),
     **_senses("deployment", "hold", "deployment induction commissioning"),
     **_senses("cancellation", "cut", "cancellation suspension termination veto"),
@@ -75,6 +82,13 @@ OPERATIONAL_ADJECTIVES = {"operational"}
 LOCAL_CUES = {"locally", "local", "licence", "license", "licensed", "domestically", "indigenous",
               "indigenously", "jointly", "joint", "co-production", "technology"}
 WEAK_PRODUCTION = {"build", "make", "assemble", "manufacture", "produce"}
+
+#: Words on the path from a trigger to a system that make it a rival or a predecessor, not the
+#: system transferred ("to replace its Tornados", "beating the Rafale").
+RIVAL_WORDS = {"replace", "replacement", "succeed", "successor", "beat", "outbid", "defeat",
+               "rival", "compete", "competitor", "instead", "over", "than", "against", "ahead",
+               "retire", "like", "unlike", "versus", "vs", "rather", "alongside", "similar",
+               "shoot", "down", "intercept", "counter"}
 
 #: Governing verbs under which a nominal trigger is only talked about, not reported.
 NON_EVENT_GOVERNORS = {
@@ -100,6 +114,7 @@ POSSIBLE_WORDS = {"could", "may", "might", "can", "would", "likely", "possible",
                   "perhaps", "potential", "potentially", "probably", "unlikely", "consider",
                   "mull", "weigh", "if", "unless", "whether", "reportedly_possible"}
 NEGATION_WORDS = {"not", "n't", "never", "no", "neither", "nor", "nearly", "almost", "without"}
+REFUSAL_WORDS = {"refuse", "decline", "reject", "fail"}
 DENIAL_WORDS = {"deny", "denial", "reject", "dismiss", "refute", "rebut"}
 THREAT_WORDS = {"warn", "threaten", "threat", "possible", "potential", "risk", "face",
                 "could", "may", "might", "consider"}

@@ -17,6 +17,7 @@ from spacy.tokens import Token
 
 from armstrack.events.lexicon import (
     DENIAL_WORDS,
+    REFUSAL_WORDS,
     HOPE_WORDS,
     REPORTING_VERBS,
 )
@@ -24,8 +25,8 @@ from armstrack.events.syntax import is_infinitival, is_verbal
 
 PLANNED_AUX = {"will", "shall", "'ll", "must", "should", "wo"}
 PLANNED_LEMMAS = {"plan", "schedule", "expect", "set", "due", "intend", "prepare", "slate",
-                  "poise", "decide", "go", "need", "agree", "planned", "upcoming", "future",
-                  "expected", "scheduled", "proposed", "approve", "commit", "pledge", "promise"}
+                  "poise", "decide", "go", "need", "planned", "upcoming", "future",
+                  "expected", "scheduled", "proposed", "commit", "pledge", "promise"}
 POSSIBLE_AUX = {"could", "may", "might", "can", "would"}
 POSSIBLE_LEMMAS = {"likely", "possible", "possibly", "perhaps", "potential", "potentially",
                    "probably", "unlikely", "likelihood", "consider", "mull", "weigh", "maybe",
@@ -119,6 +120,8 @@ def decide(trigger: Token, event_type: str) -> str:
             found.add("denied")
         if link.lemma_ in HOPE_WORDS:
             found.add("hoped")
+        if link.lemma_ in REFUSAL_WORDS:
+            found.add("negated")
         if _has_yet_to(link):
             found.add("negated")
         for cue in _cue_words(link):
@@ -139,11 +142,21 @@ def decide(trigger: Token, event_type: str) -> str:
                 found.add("denied")
         if link.lower_ == "to" and link.dep_ == "aux" and link.head.head.lemma_ == "be":
             found.add("planned")  # "is to deliver"
+    if _be_to(trigger):
+        found.add("planned")
     if event_type == "sanction":
         return _sanction_modality(chain, found)
     if not found:
         return "asserted"
     return max(found, key=RANK.__getitem__)
+
+
+def _be_to(trigger: Token) -> bool:
+    """ "are to be delivered", "is due to begin": a schedule."""
+    words = [t.lower_ for t in trigger.doc[max(trigger.sent.start, trigger.i - 5) : trigger.i]]
+    text = " ".join(words)
+    return any(f"{be} to" in text or f"{be} due to" in text or f"{be} set to" in text
+               for be in ("is", "are", "was", "were", "'s"))
 
 
 def _sanction_modality(chain: list[Token], found: set[str]) -> str:

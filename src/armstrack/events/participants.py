@@ -9,6 +9,7 @@ about).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -47,6 +48,8 @@ class PartyIndex:
     def __init__(self, mentions: list[Mention]) -> None:
         self.by_token: dict[int, Mention] = {}
         self.ordered = [m for m in mentions if m.kind in {"state", "organisation"} and m.party]
+        #: How often each state is named: the article's focus breaks ties in fallbacks.
+        self.salience = Counter(m.party for m in self.ordered if m.kind == "state")
         for mention in self.ordered:
             for i in range(mention.start, mention.end):
                 self.by_token[i] = mention
@@ -86,10 +89,47 @@ class PartyIndex:
         before = [m for m in self.ordered if m.end <= token.i and m.kind == "state"]
         if not before:
             return None
-        sentence_start = token.sent.start
-        in_sentence = [m for m in before if m.start >= sentence_start]
-        pool = in_sentence or before[-3:]
-        return pool[-1].party if pool else None
+        governing = self._governing_party(token)
+        if governing:
+            return governing
+        sentence = token.sent
+        in_sentence = [m for m in before if m.start >= sentence.start]
+        if in_sentence:
+            return in_sentence[-1].party
+        recent = [m for m in before if m.start >= _sentence_start_before(sentence, 2)]
+        return self.most_salient([m.party for m in recent or before[-3:]])
+
+    def _governing_party(self, pronoun: Token) -> str | None:
+        """ "Turkey announced that it ...": the subject (or, for "warned Egypt that it", the
+        object) of the clause that governs the pronoun's clause."""
+        clause = pronoun.head
+        for _ in range(4):
+            if clause.head.i == clause.i or clause.dep_ not in {"ccomp", "conj", "xcomp",
+                                                                "advcl"}:
+                return None
+            clause = clause.head
+            for deps in ({"dobj", "dative"}, {"nsubj"}):
+                for child in clause.children:
+                    mention = self.by_token.get(child.i)
+                    if child.dep_ in deps and child.i < pronoun.i and mention is not None:
+                        return mention.party
+        return None
+
+    def most_salient(self, parties: list[str], exclude: set[str] = frozenset()) -> str | None:
+        """The party of ``parties`` the article names most often (first named on ties)."""
+        best = None
+        for party in parties:
+            if party in exclude:
+                continue
+            if best is None or self.salience[party] > self.salience[best]:
+                best = party
+        return best
+
+    def focus(self, exclude: set[str]) -> str | None:
+        for party, _ in self.salience.most_common():
+            if party not in exclude:
+                return party
+        return None
 
     def parties_of(self, tokens: list[Token]) -> list[str]:
         out: list[str] = []
@@ -99,6 +139,17 @@ class PartyIndex:
                     if party not in out:
                         out.append(party)
         return out
+
+
+def _sentence_start_before(sentence, count: int) -> int:
+    """Token index where the sentence ``count`` sentences before this one starts."""
+    doc = sentence.doc
+    start = sentence.start
+    for _ in range(count):
+        if start == 0:
+            break
+        start = doc[start - 1].sent.start
+    return start
 
 
 def _prep_parties(index: PartyIndex, token: Token, preps: set[str]) -> list[str]:

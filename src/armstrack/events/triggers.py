@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from armstrack.events.lexicon import (
+    ANAPHORIC_WEAPON_NOUNS,
     CONTRACT_AGREEMENT_MODIFIERS,
+    GENERIC_ARMS,
     LOCAL_CUES,
     NOUN_TRIGGERS,
     VERB_TRIGGERS,
@@ -26,7 +28,9 @@ from armstrack.events.syntax import is_infinitival
 NEEDS_OBJECT = {"operate", "field", "station", "activate", "block", "freeze", "halt",
                 "abandon", "exclude", "expel", "transfer", "send", "ship", "provide",
                 "request", "seek", "eye", "offer", "propose", "pitch", "discuss",
-                "import", "hand", "commission"}
+                "import", "hand", "commission", "approve", "clear", "authorize", "authorise",
+                "notify", "select", "choose", "pick", "shortlist", "pledge", "drop", "kill",
+                "axe", "ditch", "shelve", "donate", "gift", "promise"}
 CONTENT_PARENTS = {"negotiation", "agreement", "contract"}
 CONTENT_CHILDREN = {"contract", "delivery", "production", "agreement", "negotiation"}
 BOUNDARY_DEPS = {"conj", "relcl", "advcl", "parataxis"}
@@ -98,14 +102,51 @@ def _verb_sense(token: Token) -> TriggerSense | None:
         return TriggerSense("production", "hold")
     if lemma == "transfer" and any(t.lemma_.lower() == "technology" for t in token.subtree):
         return TriggerSense("production", "hold")
+    if lemma == "ask" and not any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
+        return None
+    if lemma == "base" and not any(c.dep_ == "auxpass" for c in token.children):
+        return None
+    if lemma == "sign" and not any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
+        return None  # "signed a contract": the noun is the trigger; "signed for 32 F-35As": verb
     if lemma == "hand" and not any(c.lower_ == "over" for c in token.children):
         return None
     if lemma == "order" and token.i > 0 and token.doc[token.i - 1].lower_ == "in":
         return None
-    if lemma in NEEDS_OBJECT and not any(c.dep_ in {"dobj", "nsubjpass", "prep", "dative"}
-                                         for c in token.children):
+    if lemma == "collapse" and not any(c.dep_ == "nsubj" and NOUN_TRIGGERS.get(c.lemma_.lower())
+                                       for c in token.children):
         return None
-    return VERB_TRIGGERS.get(lemma)
+    sense = VERB_TRIGGERS.get(lemma)
+    if sense is None:
+        return None
+    objects = [c for c in token.children if c.dep_ in OBJECT_LIKE]
+    if lemma in NEEDS_OBJECT and not objects:
+        return None
+    if objects and not any(_names_transfer_thing(o) for o in objects) and lemma not in {
+            "agree", "enter", "collapse", "arrive"}:
+        return None  # "sent a message", "eyed India's sovereignty", "killed or injured"
+    return sense
+
+
+OBJECT_LIKE = {"dobj", "nsubjpass", "dative"}
+#: Nouns that make an object something a transfer can be about.
+TRANSFER_THINGS = ANAPHORIC_WEAPON_NOUNS | GENERIC_ARMS | {
+    "deal", "contract", "order", "purchase", "sale", "plan", "programme", "program", "project",
+    "tender", "competition", "agreement", "package", "option", "participation", "delivery",
+    "deliveries", "acquisition", "procurement", "fleet", "batch", "lot", "consignment", "it",
+    "them", "they", "one", "more", "some", "all", "dozens", "hundreds", "number", "version",
+    "variant", "model", "type", "class", "capability", "weaponry", "license", "licence",
+    "design", "production", "talks", "negotiation", "transfer", "kit", "spare", "support"}
+
+
+def _names_transfer_thing(token: Token) -> bool:
+    """Whether an object phrase names hardware, a deal, a party or a quantity."""
+    for t in token.subtree:
+        if t.ent_type_ in {"ARMS_SYSTEM", "ARMS_STATE", "ARMS_ORG", "CARDINAL", "MONEY",
+                           "QUANTITY"} or t.like_num:
+            return True
+        if t.lemma_.lower() in TRANSFER_THINGS or t.lower_ in TRANSFER_THINGS:
+            return True
+    return False
 
 
 def sense_of(token: Token) -> TriggerSense | None:
@@ -139,6 +180,11 @@ def _is_content_of(child: Trigger, parent: Trigger) -> bool:
         return False
     if parent.type in CONTENT_PARENTS and child.type in CONTENT_CHILDREN:
         return True
+    if parent.type == child.type and child.token.pos_ in {"NOUN", "PROPN"}:
+        return True  # "delivered S-400s to Turkey, a transfer that ...": one event restated
+    if parent.type == "cancellation" and child.token.dep_ == "nsubj" and \
+            child.token.head.i == parent.token.i:  # "the deal collapsed"
+        return child.type in CONTENT_CHILDREN
     if parent.type == "cancellation" and child.token.pos_ == "NOUN":
         return child.type in CONTENT_CHILDREN and any(t.dep_ == "dobj" for t in path[:-1]) or \
             any(t.dep_ in {"dobj", "pobj"} for t in path[:-1])

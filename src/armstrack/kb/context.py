@@ -34,6 +34,7 @@ _MILITARY = re.compile(
     re.IGNORECASE,
 )
 
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -55,10 +56,13 @@ _AFTER_OK = _words(
     """air army navy armed defense defence police border military ministry government
     prime foreign national security forces force river valley rift sea lake coast
     monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december on in and or but"""
+    may june july august september october november december on in and or but
+    helicopters aircraft systems group company corp corporation spa ceo chief shares unit
+    division electronics aerospace industries advanced said says"""
 )
 
-_PERSON_NAME_STATES = frozenset({"jordan", "chad", "georgia", "israel"})
+#: Names of ours that are also given names: "Michael Jordan", "Israel Katz", "Rafael Nadal".
+_PERSON_NAME_STATES = frozenset({"jordan", "chad", "georgia", "israel", "rafael", "leonardo"})
 
 _US_GEORGIA = re.compile(
     r"\b(?:Atlanta|Savannah|Augusta|Macon|Athens|governor|Gov\.|senator|Sen\.|county|"
@@ -102,8 +106,10 @@ def _looks_like_given_name(text: str, start: int, end: int, is_term: set[str] | 
         tok_start = start - len(before.group(0))
         prefix = text[:tok_start].rstrip()
         sentence_initial = not prefix or prefix[-1] in _SENTENCE_END
+        possessive = word.endswith(("'s", "s'"))
         if (
             word[:1].isupper()
+            and not possessive
             and not sentence_initial
             and word.lower().rstrip(".") not in _NOT_GIVEN_NAMES
             and not (is_term and word.lower() in is_term)

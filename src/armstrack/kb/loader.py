@@ -121,6 +121,9 @@ def default_case(surface: str) -> str:
 
 
 _SEP = re.compile(r"[-\s]+")
+# "S 400", "AT 7", "A 10": a one/two-letter prefix spaced from its number reads as English
+# ("at 7", "a 10", "Poor's 500") unless written in capitals, so such forms match exactly.
+_SPACED_SHORT_PREFIX = re.compile(r"(?:^|[\s-])[A-Za-z]{1,2} \d")
 
 
 def separator_variants(surface: str) -> list[str]:
@@ -146,8 +149,10 @@ def separator_variants(surface: str) -> list[str]:
     free = sum(1 for c in choices if len(c) > 1)
     out: list[str] = []
     if free > 3:
-        variants = [seps] + [[s if len(c) == 1 else v for s, c in zip(seps, choices, strict=True)]
-                             for v in ("-", " ", "")]
+        variants = [seps] + [
+            [s if len(c) == 1 else v for s, c in zip(seps, choices, strict=True)]
+            for v in ("-", " ", "")
+        ]
     else:
         variants = [[]]
         for c in choices:
@@ -177,12 +182,14 @@ def load_states(raw: RawKB, data_dir: Path) -> None:
     for country in pycountry.countries:
         code = country.alpha_3
         name = canonical.get(code) or _country_display(country)
-        raw.entries[code] = Entry(id=code, kind="state", name=name, state=code, party=code,
-                                  category="state")
+        raw.entries[code] = Entry(
+            id=code, kind="state", name=name, state=code, party=code, category="state"
+        )
     for code, name in canonical.items():
         if code not in raw.entries:  # a state ISO does not list (Kosovo: XKX)
-            raw.entries[code] = Entry(id=code, kind="state", name=name, state=code, party=code,
-                                      category="state")
+            raw.entries[code] = Entry(
+                id=code, kind="state", name=name, state=code, party=code, category="state"
+            )
     for lineno, r in rows:
         code, form, kind = r["state"], r["form"], r.get("kind") or "name"
         if kind == "drop":
@@ -191,8 +198,14 @@ def load_states(raw: RawKB, data_dir: Path) -> None:
             raw.problems.append(f"states.tsv:{lineno}: unknown state {code!r}")
             continue
         raw.surfaces.append(
-            Surface(form, code, "name" if kind == "canonical" else kind,
-                    r.get("case") or default_case(form), RANK_STATE, origin_file="states.tsv")
+            Surface(
+                form,
+                code,
+                "name" if kind == "canonical" else kind,
+                r.get("case") or default_case(form),
+                RANK_STATE,
+                origin_file="states.tsv",
+            )
         )
     for country in pycountry.countries:
         code = country.alpha_3
@@ -200,8 +213,11 @@ def load_states(raw: RawKB, data_dir: Path) -> None:
             value = getattr(country, attr, None)
             form = _clean_iso_name(value) if value else None
             if form and (code, fold(form).lower()) not in dropped:
-                raw.surfaces.append(Surface(form, code, "name", default_case(form), RANK_STATE,
-                                            origin_file="pycountry"))
+                raw.surfaces.append(
+                    Surface(
+                        form, code, "name", default_case(form), RANK_STATE, origin_file="pycountry"
+                    )
+                )
 
 
 def load_nonstate(raw: RawKB, data_dir: Path) -> None:
@@ -211,12 +227,20 @@ def load_nonstate(raw: RawKB, data_dir: Path) -> None:
         if pid in raw.entries:
             raw.problems.append(f"nonstate.tsv:{lineno}: duplicate id {pid!r}")
             continue
-        raw.entries[pid] = Entry(id=pid, kind="state", name=r["name"], state=None, party=pid,
-                                 category="non-state")
+        raw.entries[pid] = Entry(
+            id=pid, kind="state", name=r["name"], state=None, party=pid, category="non-state"
+        )
         for i, form in enumerate([r["name"], *split_list(r.get("aliases", ""))]):
-            raw.surfaces.append(Surface(form, pid, "name" if i == 0 else "alias",
-                                        default_case(form), RANK_STATE,
-                                        origin_file="nonstate.tsv"))
+            raw.surfaces.append(
+                Surface(
+                    form,
+                    pid,
+                    "name" if i == 0 else "alias",
+                    default_case(form),
+                    RANK_STATE,
+                    origin_file="nonstate.tsv",
+                )
+            )
 
 
 def load_institutions(raw: RawKB, data_dir: Path) -> None:
@@ -230,12 +254,21 @@ def load_institutions(raw: RawKB, data_dir: Path) -> None:
             raw.problems.append(f"institutions.tsv:{lineno}: duplicate id {iid!r}")
             continue
         aliases = tuple(split_list(r.get("aliases", "")))
-        raw.institutions[iid] = Institution(iid, state, r["name"], r.get("kind", ""), aliases,
-                                            r.get("notes", ""))
+        raw.institutions[iid] = Institution(
+            iid, state, r["name"], r.get("kind", ""), aliases, r.get("notes", "")
+        )
         for form in (r["name"], *aliases):
-            raw.surfaces.append(Surface(form, state, "institution", default_case(form),
-                                        RANK_INSTITUTION, ref=iid,
-                                        origin_file="institutions.tsv"))
+            raw.surfaces.append(
+                Surface(
+                    form,
+                    state,
+                    "institution",
+                    default_case(form),
+                    RANK_INSTITUTION,
+                    ref=iid,
+                    origin_file="institutions.tsv",
+                )
+            )
 
 
 def load_organisations(raw: RawKB, data_dir: Path) -> None:
@@ -247,13 +280,26 @@ def load_organisations(raw: RawKB, data_dir: Path) -> None:
             continue
         if state not in raw.entries:
             raw.problems.append(f"organisations.tsv:{lineno}: unknown state {state!r}")
-        raw.entries[oid] = Entry(id=oid, kind="organisation", name=r["name"], state=state,
-                                 party=state, category=r.get("kind") or "maker",
-                                 parent=r.get("parent") or None)
+        raw.entries[oid] = Entry(
+            id=oid,
+            kind="organisation",
+            name=r["name"],
+            state=state,
+            party=state,
+            category=r.get("kind") or "maker",
+            parent=r.get("parent") or None,
+        )
         for i, form in enumerate([r["name"], *split_list(r.get("aliases", ""))]):
-            raw.surfaces.append(Surface(form, oid, "name" if i == 0 else "alias",
-                                        default_case(form), RANK_ORGANISATION,
-                                        origin_file="organisations.tsv"))
+            raw.surfaces.append(
+                Surface(
+                    form,
+                    oid,
+                    "name" if i == 0 else "alias",
+                    default_case(form),
+                    RANK_ORGANISATION,
+                    origin_file="organisations.tsv",
+                )
+            )
 
 
 def load_systems(raw: RawKB, data_dir: Path) -> None:
@@ -272,10 +318,17 @@ def load_systems(raw: RawKB, data_dir: Path) -> None:
         needs = r.get("needs_context", "").lower() in {"yes", "y", "true", "1"}
         origin = r.get("origin") or None
         raw.entries[sid] = Entry(
-            id=sid, kind="system", name=r["name"], state=origin, party=None,
-            category=r.get("category", ""), family=family,
-            family_name=names.get(family) or None, origin=origin,
-            makers=tuple(split_list(r.get("makers", ""))), needs_context=needs,
+            id=sid,
+            kind="system",
+            name=r["name"],
+            state=origin,
+            party=None,
+            category=r.get("category", ""),
+            family=family,
+            family_name=names.get(family) or None,
+            origin=origin,
+            makers=tuple(split_list(r.get("makers", ""))),
+            needs_context=needs,
         )
         rank = RANK_SYSTEM_FAMILY if family == sid else RANK_SYSTEM
         for i, form in enumerate([r["name"], *split_list(r.get("aliases", ""))]):
@@ -287,16 +340,34 @@ def load_systems(raw: RawKB, data_dir: Path) -> None:
                 case = "capital"
             for variant in separator_variants(form) if has_digit else [form]:
                 vkind = kind if variant == form else "designation"
-                raw.surfaces.append(Surface(variant, sid, vkind, case, rank,
-                                            needs_context=needs and word_like,
-                                            origin_file="systems.tsv"))
+                vcase = "exact" if _SPACED_SHORT_PREFIX.search(variant) else case
+                raw.surfaces.append(
+                    Surface(
+                        variant,
+                        sid,
+                        vkind,
+                        vcase,
+                        rank,
+                        needs_context=needs and word_like,
+                        origin_file="systems.tsv",
+                    )
+                )
 
 
 def load_blockers(raw: RawKB, data_dir: Path) -> None:
     """Phrases that contain an entry's name but mean something else ("New Jersey")."""
     for _, r in read_tsv(data_dir / "blockers.tsv"):
-        raw.surfaces.append(Surface(r["form"], "", "blocker", r.get("case") or "any", -1,
-                                    blocker=True, origin_file="blockers.tsv"))
+        raw.surfaces.append(
+            Surface(
+                r["form"],
+                "",
+                "blocker",
+                r.get("case") or "any",
+                -1,
+                blocker=True,
+                origin_file="blockers.tsv",
+            )
+        )
 
 
 def load_sanctions(raw: RawKB, data_dir: Path) -> None:
@@ -305,8 +376,11 @@ def load_sanctions(raw: RawKB, data_dir: Path) -> None:
         ent = r["entity"]
         if ent not in raw.entries and ent not in raw.institutions:
             raw.problems.append(f"sanctions.tsv:{lineno}: unknown entity {ent!r}")
-        raw.listings.append(Listing(ent, r["list"], r.get("date_listed", ""),
-                                    r.get("source", ""), r.get("notes", "")))
+        raw.listings.append(
+            Listing(
+                ent, r["list"], r.get("date_listed", ""), r.get("source", ""), r.get("notes", "")
+            )
+        )
 
 
 def load_ambiguous(raw: RawKB, data_dir: Path) -> None:

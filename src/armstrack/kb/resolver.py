@@ -104,21 +104,45 @@ class KnowledgeBase:
         """All institutions."""
         return iter(self._institutions.values())
 
-    def sanctions_for(self, entry_id: str) -> list[Listing]:
-        """Listings naming this entity directly (an entry id or an institution id)."""
-        return list(self._listings.get(entry_id, ()))
+    def sanctions_for(self, entry_id: str, related: bool = False) -> list[Listing]:
+        """Listings of this entity (an entry id or an institution id).
+
+        For a state, the listings of its institutions count too (CAATSA sanctioned
+        Turkey's SSB, which acts for TUR in every S-400 event); with ``related``,
+        also those of its organisations (Rosoboronexport for RUS).
+        """
+        out = list(self._listings.get(entry_id, ()))
+        entry = self._entries.get(entry_id)
+        if entry is not None and entry.kind == "state":
+            for inst in self._institutions.values():
+                if inst.state == entry_id:
+                    out.extend(self._listings.get(inst.id, ()))
+            if related:
+                for other in self._entries.values():
+                    if other.kind == "organisation" and other.state == entry_id:
+                        out.extend(self._listings.get(other.id, ()))
+        return out
 
     def listings(self) -> Iterator[Listing]:
         """Every sanctions listing."""
         for items in self._listings.values():
             yield from items
 
-    def terms(self) -> Iterator[tuple[str, Entry]]:
-        """(lower-case surface form, entry) pairs, for other automata such as the relevance gate."""
+    def terms(self, all_forms: bool = False) -> Iterator[tuple[str, Entry]]:
+        """(lower-case surface form, entry) pairs, for other automata such as the relevance gate.
+
+        A caller that matches lower-cased text cannot apply our case and context
+        rules, so by default the forms that are only safe with them are left out:
+        short exact-case abbreviations ("us", "uk", "ssb") and word-like system
+        aliases that need military context ("patriot", "tiger"). ``all_forms``
+        gives every form.
+        """
         for k, cands in self._by_key.items():
             done: set[str] = set()
             for s in cands:
                 if s.blocker or s.entry_id in done:
+                    continue
+                if not all_forms and (s.needs_context or (s.case == "exact" and len(k) <= 4)):
                     continue
                 done.add(s.entry_id)
                 yield k, self._entries[s.entry_id]
@@ -138,8 +162,15 @@ class KnowledgeBase:
     # -- matching -------------------------------------------------------------------
 
     def _passes(
-        self, s: Surface, text: str, folded: str, start: int, end: int, k: str,
-        lenient: bool, context_text: str | None,
+        self,
+        s: Surface,
+        text: str,
+        folded: str,
+        start: int,
+        end: int,
+        k: str,
+        lenient: bool,
+        context_text: str | None,
     ) -> bool:
         if s.blocker:
             return True
@@ -147,8 +178,10 @@ class KnowledgeBase:
             if folded[start:end] != s.exact_form:
                 return False
         elif s.case == "capital" and not lenient:
-            first = next((c for c in text[start:end] if c.isalpha()), "")
-            want = next((c for c in s.text if c.isalpha()), "")
+            # "the Kremlin": the capital that matters is the name's, not the article's
+            skip = 4 if s.text.startswith("the ") else 0
+            first = next((c for c in text[start + skip : end] if c.isalpha()), "")
+            want = next((c for c in s.text[skip:] if c.isalpha()), "")
             if want.isupper() and not first.isupper():
                 return False
         if s.needs_context:
@@ -157,7 +190,7 @@ class KnowledgeBase:
                     return ctx.has_military_context(ctx.window(text, start, end))
             elif not ctx.has_military_context(context_text):
                 return False
-        if k in ctx.RULED_KEYS and s.entry_id in {"JOR", "TCD", "GEO", "ISR", "TUR"}:
+        if k in ctx.RULED_KEYS:
             if context_text is not None and not lenient:
                 return not ctx.country_rule_rejects(k, context_text, start, end, self._term_words)
             return not ctx.country_rule_rejects(k, text, start, end, self._term_words)
@@ -172,7 +205,8 @@ class KnowledgeBase:
                 if m:
                     return m.end(), True
             return end, True
-        if text[end] == "s" and (end + 1 >= n or not is_word_char(low[end + 1])):
+        plural_ok = s.form == "demonym" or s.origin_file == "systems.tsv"
+        if plural_ok and text[end] == "s" and (end + 1 >= n or not is_word_char(low[end + 1])):
             return end + 1, True
         if s.text[-1:].isdigit() and not s.blocker:
             m = _GLUED_SUFFIX.match(text, end)
@@ -184,8 +218,9 @@ class KnowledgeBase:
                     return e, True
         return end, False
 
-    def _scan(self, text: str, lenient: bool = False, context_text: str | None = None
-              ) -> list[Match]:
+    def _scan(
+        self, text: str, lenient: bool = False, context_text: str | None = None
+    ) -> list[Match]:
         folded = fold(text)
         low = lower_same_length(folded)
         n = len(text)
@@ -193,8 +228,13 @@ class KnowledgeBase:
         for last, (klen, k) in self._automaton.iter(low):
             start = last - klen + 1
             end = last + 1
-            if start > 0 and is_word_char(low[start - 1]) and is_word_char(low[start]):
-                continue
+            if start > 0 and is_word_char(low[start]):
+                prev = low[start - 1]
+                if is_word_char(prev):
+                    continue
+                if prev == "'" and start > 1 and low[start - 2].isalpha():
+                    continue  # "Poor's 500", "O'Neill": inside a word
+
             right_ok = end >= n or not is_word_char(low[end]) or not is_word_char(low[end - 1])
             surfaces = self._by_key[k]
             for order, s in enumerate(surfaces):
@@ -218,8 +258,9 @@ class KnowledgeBase:
             key_end = start - neg_klen
             if last_end > key_end and text[key_end:last_end] != "s":
                 form = "variant"
-            out.append(Match(start, last_end, text[start:last_end], self._entries[s.entry_id],
-                             form, s.ref))
+            out.append(
+                Match(start, last_end, text[start:last_end], self._entries[s.entry_id], form, s.ref)
+            )
         return out
 
     def find(self, text: str) -> list[Match]:
@@ -247,8 +288,7 @@ class KnowledgeBase:
             idx = context.find(mention)
             if idx >= 0:
                 inside = [
-                    m for m in self._scan(context)
-                    if m.start < idx + len(mention) and m.end > idx
+                    m for m in self._scan(context) if m.start < idx + len(mention) and m.end > idx
                 ]
                 return max(inside, key=lambda m: m.end - m.start) if inside else None
         found = self._scan(mention, lenient=True, context_text=context)
@@ -259,11 +299,25 @@ def resolve_json(mention: str, context: str | None = None) -> dict[str, Any]:
     """The CLI's view of one resolution: text, kind, id, name, state (all null if unknown)."""
     match = load_kb().resolve_match(mention, context)
     if match is None:
-        return {"text": mention, "kind": None, "id": None, "name": None, "state": None,
-                "party": None, "form": None}
+        return {
+            "text": mention,
+            "kind": None,
+            "id": None,
+            "name": None,
+            "state": None,
+            "party": None,
+            "form": None,
+        }
     e = match.entry
-    out: dict[str, Any] = {"text": mention, "kind": e.kind, "id": e.id, "name": e.name,
-                           "state": e.state, "party": e.party, "form": match.form}
+    out: dict[str, Any] = {
+        "text": mention,
+        "kind": e.kind,
+        "id": e.id,
+        "name": e.name,
+        "state": e.state,
+        "party": e.party,
+        "form": match.form,
+    }
     if match.ref:
         out["institution"] = match.ref
     if e.kind == "system":

@@ -20,9 +20,7 @@ def _build_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for cp in range(0xC0, 0x250):
         ch = chr(cp)
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-        )
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
         if len(base) == 1 and base != ch:
             table[cp] = base
     for ch, repl in {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}.items():
