@@ -178,7 +178,7 @@ def weak_party(roles: Roles, event_type: str) -> bool:
     """True when the recipient (or sanction target) was not given by grammar but guessed."""
     if event_type == "sanction":
         return not roles.target
-    return not (roles.recipient or len(roles.parties) >= 2 or roles.cutter)
+    return not (roles.recipient or len(roles.parties) >= 2)
 
 
 def _settle_weak_parties(events: list[Event]) -> None:
@@ -206,6 +206,24 @@ def _settle_weak_parties(events: list[Event]) -> None:
             event.target = best
         else:
             event.recipient = best
+
+
+#: Stages of one deal that a single sentence reports once ("signed an agreement to buy",
+#: "ordered ..., selecting the Swedish jet"): the most advanced is kept.
+_STAGES = {"negotiation": 0, "agreement": 1, "contract": 2}
+
+
+def _one_stage_per_sentence(events: list[Event]) -> list[Event]:
+    best: dict[tuple, Event] = {}
+    for event in events:
+        if event.type not in _STAGES:
+            continue
+        key = (event.offsets, event.supplier, event.recipient, (event.system or "").lower())
+        kept = best.get(key)
+        if kept is None or _STAGES[event.type] > _STAGES[kept.type]:
+            best[key] = event
+    keep = {id(e) for e in best.values()}
+    return [e for e in events if e.type not in _STAGES or id(e) in keep]
 
 
 def _first(values: list[str], exclude: set[str] = frozenset()) -> str | None:
@@ -326,7 +344,7 @@ class ArticleExtractor:
             context.systems.extend(_systems_in(mentions, sentence))
             context.states.extend(m for m in _states_in(mentions, sentence) if m.kind == "state")
         _settle_weak_parties(events)
-        return merge_events(events)
+        return merge_events(_one_stage_per_sentence(events))
 
     def _sentence_events(self, article: Article, sentence: Span, sentences: list[Span],
                          index: int, mentions: list[Mention], parties: PartyIndex,

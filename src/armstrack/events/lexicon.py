@@ -43,7 +43,7 @@ VERB_TRIGGERS: dict[str, TriggerSense] = {
     **_senses("deployment", "hold", "deploy induct commission activate station operate field "
               "base"),
     **_senses("cancellation", "cut", "cancel suspend scrap terminate halt freeze block veto "
-              "revoke expel exclude abandon drop shelve ditch axe kill collapse"),
+              "revoke expel exclude abandon drop shelve ditch axe collapse"),
     **_senses("sanction", "sanction", "sanction penalize penalise"),
     **_senses("production", "hold", "produce manufacture assemble co-produce coproduce"),
 }
@@ -62,7 +62,7 @@ NOUN_TRIGGERS: dict[str, TriggerSense] = {
     **_senses("delivery", "acquire", "arrival"),
     **_senses("deployment", "hold", "deployment induction commissioning"),
     **_senses("cancellation", "cut", "cancellation suspension termination veto"),
-    **_senses("sanction", "sanction", "sanction penalty caatsa embargo waiver"),
+    **_senses("sanction", "sanction", "sanction penalty embargo waiver"),
     **_senses("production", "hold", "production manufacturing assembly co-production"),
 }
 
@@ -88,7 +88,7 @@ WEAK_PRODUCTION = {"build", "make", "assemble", "manufacture", "produce"}
 RIVAL_WORDS = {"replace", "replacement", "succeed", "successor", "beat", "outbid", "defeat",
                "rival", "compete", "competitor", "instead", "over", "than", "against", "ahead",
                "retire", "like", "unlike", "versus", "vs", "rather", "alongside", "similar",
-               "shoot", "down", "intercept", "counter"}
+               "shoot", "down", "intercept", "counter", "prefer", "preferring"}
 
 #: Governing verbs under which a nominal trigger is only talked about, not reported.
 NON_EVENT_GOVERNORS = {
@@ -107,7 +107,7 @@ REPORTING_VERBS = {"say", "tell", "announce", "state", "add", "report", "cite", 
                    "confirm", "claim", "note", "write", "explain", "stress", "insist", "reveal",
                    "disclose", "indicate", "show", "suggest", "argue", "assert", "acknowledge"}
 
-HOPE_WORDS = {"hope", "aim", "wish", "aspire", "dream", "hopeful"}
+HOPE_WORDS = {"hope", "aim", "wish", "aspire", "dream", "hopeful", "demand", "urge", "want"}
 PLAN_WORDS = {"plan", "schedule", "expect", "set", "due", "intend", "prepare", "will", "shall",
               "must", "should", "going", "poised", "slate", "agree_to", "decide", "need"}
 POSSIBLE_WORDS = {"could", "may", "might", "can", "would", "likely", "possible", "possibly",

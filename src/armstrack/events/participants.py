@@ -96,8 +96,7 @@ class PartyIndex:
         in_sentence = [m for m in before if m.start >= sentence.start]
         if in_sentence:
             return in_sentence[-1].party
-        recent = [m for m in before if m.start >= _sentence_start_before(sentence, 2)]
-        return self.most_salient([m.party for m in recent or before[-3:]])
+        return None  # the article's own events settle it (see extract._settle_weak_parties)
 
     def _governing_party(self, pronoun: Token) -> str | None:
         """ "Turkey announced that it ...": the subject (or, for "warned Egypt that it", the

@@ -79,8 +79,8 @@ def _noun_sense(token: Token) -> TriggerSense | None:
     if lemma == "sanction" and token.dep_ == "compound" and token.head.lemma_ not in {"threat"}:
         return None
     sense = NOUN_TRIGGERS.get(lemma)
-    if sense is None and lower == "caatsa":
-        return TriggerSense("sanction", "sanction")
+    if sense is not None and sense.type != "sanction" and _is_beaten(token):
+        return None
     if sense and sense.type == "agreement":
         if any(c.lemma_.lower() in CONTRACT_AGREEMENT_MODIFIERS for c in token.children):
             return TriggerSense("contract", "mutual")
@@ -102,7 +102,9 @@ def _verb_sense(token: Token) -> TriggerSense | None:
         return TriggerSense("production", "hold")
     if lemma == "transfer" and any(t.lemma_.lower() == "technology" for t in token.subtree):
         return TriggerSense("production", "hold")
-    if lemma == "ask" and not any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
+    if lemma == "ask" and not any(c.dep_ == "prep" and c.lower_ == "for" and any(
+            _names_transfer_thing(g) and g.ent_type_ not in {"ARMS_STATE", "ARMS_ORG"}
+            for g in c.children) for c in token.children):
         return None
     if lemma == "base" and not any(c.dep_ == "auxpass" for c in token.children):
         return None
@@ -121,10 +123,29 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     objects = [c for c in token.children if c.dep_ in OBJECT_LIKE]
     if lemma in NEEDS_OBJECT and not objects:
         return None
-    if objects and not any(_names_transfer_thing(o) for o in objects) and lemma not in {
-            "agree", "enter", "collapse", "arrive"}:
-        return None  # "sent a message", "eyed India's sovereignty", "killed or injured"
+    allow_money = lemma not in {"approve", "clear", "authorize", "authorise"}
+    if objects and not any(_names_transfer_thing(o, allow_money) for o in objects) and \
+            lemma not in {"agree", "enter", "collapse", "arrive"}:
+        return None  # "sent a message", "eyed India's sovereignty", "approved 6 billion francs"
+    if token.head.pos_ == "ADJ" and token.dep_ in {"xcomp", "advcl", "acomp"}:
+        return None  # "the cheapest to buy and operate"
+    if _is_beaten(token):
+        return None
     return sense
+
+
+def _is_beaten(token: Token) -> bool:
+    """ "beating competing offers from Russia": a losing bid, not an event of this deal."""
+    if any(c.lemma_.lower() in {"competing", "rival", "losing"} for c in token.children):
+        return True
+    current = token
+    for _ in range(3):
+        if current.head.i == current.i:
+            return False
+        current = current.head
+        if current.lemma_.lower() in {"beat", "defeat", "outbid", "prefer", "over"}:
+            return True
+    return False
 
 
 OBJECT_LIKE = {"dobj", "nsubjpass", "dative"}
@@ -138,9 +159,24 @@ TRANSFER_THINGS = ANAPHORIC_WEAPON_NOUNS | GENERIC_ARMS | {
     "design", "production", "talks", "negotiation", "transfer", "kit", "spare", "support"}
 
 
-def _names_transfer_thing(token: Token) -> bool:
+def _object_phrase(token: Token) -> list[Token]:
+    """The object's own noun phrase: modifiers and "of" complements, not clauses around it."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ in {"compound", "amod", "nummod", "poss", "det", "quantmod", "nmod",
+                          "conj", "appos"}:
+            out.extend(_object_phrase(child))
+        elif child.dep_ == "prep" and child.lower_ in {"of", "for"}:
+            for grand in child.children:
+                out.extend(_object_phrase(grand))
+    return out
+
+
+def _names_transfer_thing(token: Token, allow_money: bool = True) -> bool:
     """Whether an object phrase names hardware, a deal, a party or a quantity."""
-    for t in token.subtree:
+    for t in _object_phrase(token):
+        if not allow_money and t.ent_type_ == "MONEY":
+            continue
         if t.ent_type_ in {"ARMS_SYSTEM", "ARMS_STATE", "ARMS_ORG", "CARDINAL", "MONEY",
                            "QUANTITY"} or t.like_num:
             return True
