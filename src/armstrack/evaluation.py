@@ -177,8 +177,10 @@ def report(result: Score) -> str:
         lines.append(f"TIME     {g['article']} {g['type']} gold={g['time']} "
                      f"pred={q.get('time')}  ({g.get('note', '')})")
     for q in result.extra:
-        lines.append(f"EXTRA    {q.get('article')} {q.get('type')} "
-                     f"{q.get('supplier') or q.get('actor')}->{q.get('recipient') or q.get('target')}"
-                     f" {q.get('system')} [{q.get('modality')}] \"{(q.get('evidence') or '')[:90]}\"")
+        giver = q.get("supplier") or q.get("actor")
+        taker = q.get("recipient") or q.get("target")
+        evidence = (q.get("evidence") or "")[:90]
+        lines.append(f"EXTRA    {q.get('article')} {q.get('type')} {giver}->{taker}"
+                     f" {q.get('system')} [{q.get('modality')}] \"{evidence}\"")
     lines.append(" ".join(f"{k}={v}" for k, v in result.figures.items()))
     return "\n".join(lines)

@@ -9,6 +9,7 @@ import click
 from armstrack.cli.ingest_cmd import failures, ingest, status
 from armstrack.cli.register_cmd import deals, export, extract, show
 from armstrack.cli.resolve_cmd import resolve
+from armstrack.cli.score_cmd import score_command
 from armstrack.cli.timex_cmd import timex
 
 DEFAULT_DB = "armstrack.db"
@@ -30,5 +31,6 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db"] = db_path
 
 
-for command in (ingest, status, failures, deals, show, export, extract, timex, resolve):
+for command in (ingest, status, failures, deals, show, export, extract, timex, resolve,
+                score_command):
     cli.add_command(command)

@@ -95,8 +95,8 @@ def find_money(text: str) -> Money | None:
 
 def _number_on(token: Token) -> float | None:
     for child in token.children:
-        if child.dep_ in {"nummod", "det", "quantmod", "amod"}:
-            if child.like_num or child.lower_ in _WORD_NUMBERS:
+        if child.dep_ in {"nummod", "det", "quantmod", "amod"} and (
+                child.like_num or child.lower_ in _WORD_NUMBERS):
                 if child.dep_ == "det" and child.lower_ not in {"a", "an"}:
                     continue
                 value = _to_number(child.text)

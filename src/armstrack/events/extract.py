@@ -82,7 +82,7 @@ def _is_rival(mention: Mention, doc: Doc, stop: Token | None) -> bool:
 
 
 def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Mention]:
-    """Systems the trigger is about: those in its phrase (each coordinated one), else the nearest."""
+    """Systems the trigger is about: those in its phrase (each family once), else the nearest."""
     doc = trigger.token.doc
     roots = _trigger_tokens(trigger)
     sentence_systems = [m for m in sentence_systems if not _is_rival(m, doc, trigger.token)]

@@ -17,8 +17,8 @@ from spacy.tokens import Token
 
 from armstrack.events.lexicon import (
     DENIAL_WORDS,
-    REFUSAL_WORDS,
     HOPE_WORDS,
+    REFUSAL_WORDS,
     REPORTING_VERBS,
 )
 from armstrack.events.syntax import is_infinitival, is_verbal
@@ -126,7 +126,8 @@ def decide(trigger: Token, event_type: str) -> str:
             found.add("negated")
         for cue in _cue_words(link):
             lemma, lower = cue.lemma_.lower(), cue.lower_
-            if cue.dep_ in {"neg", "advmod", "det", "preconj"} and _is_negation(cue) or lower in {"nearly", "almost"}:
+            negation_dep = cue.dep_ in {"neg", "advmod", "det", "preconj"}
+            if negation_dep and _is_negation(cue) or lower in {"nearly", "almost"}:
                 found.add("negated")
             elif lower == "would":
                 found.add("planned" if reported_past and not conditional else "possible")

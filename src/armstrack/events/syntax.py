@@ -60,7 +60,8 @@ def subject(token: Token) -> tuple[Token | None, bool]:
         if current.dep_ == "relcl":  # infinitival: the subject is the governing verb's
             current = current.head
             continue
-        if current.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp"} and current.head.i != current.i:
+        climbs = {"xcomp", "conj", "advcl", "acl", "pcomp"}
+        if current.dep_ in climbs and current.head.i != current.i:
             head = current.head
             if current.dep_ == "acl" and not is_verbal(head):
                 current = head

@@ -81,9 +81,9 @@ def _noun_sense(token: Token) -> TriggerSense | None:
     sense = NOUN_TRIGGERS.get(lemma)
     if sense is not None and sense.type != "sanction" and _is_beaten(token):
         return None
-    if sense and sense.type == "agreement":
-        if any(c.lemma_.lower() in CONTRACT_AGREEMENT_MODIFIERS for c in token.children):
-            return TriggerSense("contract", "mutual")
+    if sense and sense.type == "agreement" and any(
+            c.lemma_.lower() in CONTRACT_AGREEMENT_MODIFIERS for c in token.children):
+        return TriggerSense("contract", "mutual")
     return sense
 
 
