@@ -18,7 +18,12 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from armstrack.events import amounts, attribution, modality
-from armstrack.events.lexicon import ANAPHORIC_WEAPON_NOUNS, GENERIC_ARMS, RIVAL_WORDS
+from armstrack.events.lexicon import (
+    ANAPHORIC_WEAPON_NOUNS,
+    GENERIC_ARMS,
+    REPORTING_VERBS,
+    RIVAL_WORDS,
+)
 from armstrack.events.merge import merge_events
 from armstrack.events.participants import PartyIndex, Roles, collect_roles
 from armstrack.events.syntax import in_subtree
@@ -289,7 +294,7 @@ def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
     return Parties(None, None, actor=actor, target=target, explicit=True)
 
 
-def _time_for(trigger: Trigger, timexes: list[Any], reporter: Token | None) -> Interval | None:
+def _attached_timex(trigger: Trigger, timexes: list[Any], reporter: Token | None) -> Any:
     """The time expression attached to the trigger's clause chain or inside its phrase."""
     chain, _ = modality.clause_chain(trigger.token, trigger.type)
     chain_ids = {t.i for t in chain}
@@ -307,9 +312,41 @@ def _time_for(trigger: Trigger, timexes: list[Any], reporter: Token | None) -> I
             distance = abs((span.start if span is not None else 0) - trigger.token.i)
             if best is None or distance < best[0]:
                 best = (distance, timex)
-    if best is None:
-        return None
-    return best[1].interval
+    return best[1] if best else None
+
+
+def assign_times(triggers: list[Trigger], timexes: list[Any]) -> dict[int, Interval | None]:
+    """Each trigger's time: its attached expression, else the nearest one no trigger claims.
+
+    The small parser often hangs "in 2015" on the wrong word; a time expression
+    that no other event of the sentence claims, and that does not date the
+    reporting ("..., the ministry said on Tuesday"), belongs to the nearest trigger.
+    """
+    attached: dict[int, Any] = {}
+    for trigger in triggers:
+        timex = _attached_timex(trigger, timexes, _reporting_head(trigger))
+        if timex is not None:
+            attached[trigger.token.i] = timex
+    claimed = {id(t) for t in attached.values()}
+    for trigger in triggers:
+        if trigger.token.i in attached:
+            continue
+        reporter = _reporting_head(trigger)
+        free = [t for t in timexes if id(t) not in claimed and t.interval is not None
+                and not (reporter is not None and t.head_i == reporter.i)
+                and not _dates_reporting(t, trigger.token.doc)]
+        if free:
+            doc = trigger.token.doc
+            attached[trigger.token.i] = min(
+                free, key=lambda t: abs(doc.char_span(t.start_char, t.end_char,
+                                                      alignment_mode="expand").start
+                                        - trigger.token.i))
+    return {i: t.interval for i, t in attached.items()}
+
+
+def _dates_reporting(timex: Any, doc: Doc) -> bool:
+    head_i = getattr(timex, "head_i", None)
+    return head_i is not None and doc[head_i].lemma_ in REPORTING_VERBS
 
 
 def _reporting_head(trigger: Trigger) -> Token | None:
@@ -360,6 +397,7 @@ class ArticleExtractor:
         source = attribution.paragraph_speaker(sentences, index)
         offset = article.body_start
         out: list[Event] = []
+        times = assign_times(triggers, timexes)
         for trigger in triggers:
             if _is_talked_about(trigger):
                 continue
@@ -374,8 +412,7 @@ class ArticleExtractor:
             if not systems and trigger.type != "sanction":
                 continue
             fine = modality.decide(trigger.token, trigger.type)
-            reporter = _reporting_head(trigger)
-            when = _time_for(trigger, timexes, reporter)
+            when = times.get(trigger.token.i)
             for system in systems or [None]:
                 event = self._build(article, trigger, system, roles, parties, sentence,
                                     sentence_states,
