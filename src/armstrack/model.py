@@ -200,8 +200,8 @@ class Event:
             "evidence": self.evidence,
             "offsets": list(self.offsets),
             "trigger": self.trigger,
-            **({"ctx": self.extra.get("system_from_context")} if "system_from_context" in self.extra
-               else {}),
+            **({"ctx": self.extra.get("system_from_context"), "weak": self.extra.get("weak_party")}
+               if "system_from_context" in self.extra else {}),
         }
 
     @classmethod

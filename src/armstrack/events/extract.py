@@ -203,9 +203,12 @@ def _settle_weak_parties(events: list[Event]) -> None:
             continue
         excluded = event.actor if event.type == "sanction" else event.supplier
         before = [r for i, r in explicit if i < position and r != excluded]
+        nearby = event.extra.get("nearby_states", set())
+        before = [r for r in before if r in nearby]
         best = before[-1] if before else next(
-            (r for r, _ in counts.most_common() if r != excluded), None)
+            (r for r, _ in counts.most_common() if r != excluded and r in nearby), None)
         if best is None:
+            event.extra["unsupported"] = True
             continue
         if event.type == "sanction":
             event.target = best
@@ -260,6 +263,8 @@ def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[st
     if supplier is None and origin and len(sides) >= 2 and not roles.recipient:
         return None  # e.g. US-Turkey talks *about* a Russian system: diplomacy, not a transfer
     supplier = supplier or origin
+    if supplier and roles.recipient and roles.recipient[0] == supplier and not sides:
+        return None  # "the Pentagon plans to buy F-35s": domestic procurement, not a transfer
     exclude = blocked | ({supplier} if supplier else set())
     recipient = _first(roles.recipient + sides + roles.cutter, exclude)
     if recipient is None:
@@ -381,6 +386,7 @@ class ArticleExtractor:
             context.systems.extend(_systems_in(mentions, sentence))
             context.states.extend(m for m in _states_in(mentions, sentence) if m.kind == "state")
         _settle_weak_parties(events)
+        events = [e for e in events if not e.extra.get("unsupported")]
         return merge_events(_one_stage_per_sentence(events))
 
     def _sentence_events(self, article: Article, sentence: Span, sentences: list[Span],
@@ -420,6 +426,7 @@ class ArticleExtractor:
                 if event is not None:
                     event.extra["system_from_context"] = from_context
                     event.extra["weak_party"] = weak_party(roles, trigger.type)
+                    event.extra["nearby_states"] = set(sentence_states) | set(context_states[-4:])
                     out.append(event)
         return out
 
