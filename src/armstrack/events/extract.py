@@ -387,6 +387,8 @@ class ArticleExtractor:
             context.states.extend(m for m in _states_in(mentions, sentence) if m.kind == "state")
         _settle_weak_parties(events)
         events = [e for e in events if not e.extra.get("unsupported")]
+        for event in events:  # working notes, not provenance
+            event.extra.pop("nearby_states", None)
         return merge_events(_one_stage_per_sentence(events))
 
     def _sentence_events(self, article: Article, sentence: Span, sentences: list[Span],
