@@ -478,8 +478,15 @@ class ArticleExtractor:
 _TALKED_ABOUT = {
     "oppose", "face", "comment", "criticize", "criticise", "condemn", "question", "jeopardize",
     "jeopardise", "complicate", "affect", "concern", "fear", "worry", "protest", "derail",
-    "resist", "slam", "limit", "decline", "refuse_comment", "welcome", "study", "review",
+    "resist", "slam", "limit", "decline", "welcome", "study", "review",
+    # business reporting: "sales of F-35 jets helped offset a decline"
+    "help", "offset", "rise", "fall", "increase", "drive", "boost", "hurt", "weigh", "lift",
+    "grow", "account", "generate", "forecast",
 }
+#: Modifiers that make a nominal trigger a business figure rather than an event.
+_BUSINESS_MODIFIERS = {"increased", "higher", "lower", "strong", "weak", "weaker", "stronger",
+                       "annual", "quarterly", "total", "overall", "record", "global", "foreign",
+                       "export", "military", "arms", "defense", "defence", "future", "potential"}
 
 
 def _is_talked_about(trigger: Trigger) -> bool:
@@ -489,4 +496,8 @@ def _is_talked_about(trigger: Trigger) -> bool:
     head = token.head
     if token.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
+    if token.lemma_.lower() in {"sale", "order", "purchase", "export", "delivery"} and \
+            token.tag_ == "NNS" and any(c.lower_ in _BUSINESS_MODIFIERS for c in token.children) \
+            and not any(c.dep_ == "prep" and c.lower_ == "to" for c in token.children):
+        return True  # "increased sales of F-35 jets", "foreign military sales"
     return head.lemma_.lower() in _TALKED_ABOUT and token.dep_ in {"dobj", "nsubj", "pobj"}

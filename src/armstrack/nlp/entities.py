@@ -11,6 +11,7 @@ the generic labels (PERSON, MONEY, CARDINAL) the knowledge base does not cover.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,10 +50,28 @@ class Mention:
         return doc[self.start : self.end].root
 
 
+#: A wire dateline opening a paragraph: "ROME/MILAN (Reuters) -", "WASHINGTON, Nov 3 -".
+DATELINE = re.compile(
+    r"^[ \t]*[A-Z][A-Z .'/-]{1,60}(?:,[^\n]{0,40}?)?\s*(?:\((?:Reuters|AP|AFP|UPI|Bloomberg)\)"
+    r"\s*)?(?:-|—|–)\s", re.MULTILINE)
+
+
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of wire datelines: a place named there is where the story was filed."""
+    return [(m.start(), m.end()) for m in DATELINE.finditer(text)]
+
+
 def find_mentions(doc: Doc, kb: Any) -> list[Mention]:
-    """Knowledge-base mentions aligned to token boundaries (widened when a match cuts a token)."""
+    """Knowledge-base mentions aligned to token boundaries (widened when a match cuts a token).
+
+    Mentions inside a wire dateline ("ROME/MILAN (Reuters) -") are left out: the
+    place a story was filed from is neither a party nor, for "Milan", a missile.
+    """
     mentions: list[Mention] = []
+    datelines = dateline_spans(doc.text)
     for match in kb.find(doc.text):
+        if any(start <= match.start < end for start, end in datelines):
+            continue
         span = doc.char_span(match.start, match.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
