@@ -61,6 +61,7 @@ def pass_ingest(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp, Store(os.path.join(tmp, "bench.db")) as store:
         options = IngestOptions(
             batch_size=args.batch_size,
+            nlp_batch_size=args.nlp_batch_size,
             workers=args.workers,
             limit=args.limit,
             progress=False,
@@ -145,6 +146,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, default=None, help="only the first N records")
     p.add_argument("--workers", type=int, default=None, help="ingest workers (default: cores)")
     p.add_argument("--batch-size", type=int, default=64, help="ingest batch size")
+    p.add_argument("--nlp-batch-size", type=int, default=16,
+                   help="nlp.pipe batch inside the ingest extractor")
     p.add_argument("--spacy-n-process", type=int, default=1)
     p.add_argument("--spacy-batch-size", type=int, default=64)
     p.add_argument("--skip-spacy", action="store_true", help="the ingest pass only")
@@ -176,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         "limit": args.limit,
         "workers": args.workers or os.cpu_count(),
         "batch_size": args.batch_size,
+        "nlp_batch_size": args.nlp_batch_size,
         "cpus": os.cpu_count(),
         "words": n_words,
     }
@@ -212,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         s = report["ingest"]["summary"]
         print(f"         ingest: {s['extracted']} extracted, {s['skipped']} skipped, "
               f"{s['duplicates']} duplicates, {s['failed']} failed, {s['events']} events "
-              f"(workers {report['workers']}, batch {args.batch_size})")
+              f"(workers {report['workers']}, batch {args.batch_size}, "
+              f"nlp batch {args.nlp_batch_size})")
     if "speedup" in report:
         print(f"  ratio: ingest is {report['speedup']:.2f}x the plain spaCy pass "
               f"(articles/s); memory {report['memory_ratio']:.2f}x")

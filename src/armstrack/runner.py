@@ -17,7 +17,7 @@ Guarantees, and how they are kept:
   input order, one transaction each. A run killed at any point and run again
   therefore redoes exactly the uncommitted batches, with the same decisions.
 - **Workers.** ``workers > 1`` starts a process pool (spawned, each worker
-  builds its own ``Extractor(batch_size, n_process=1)`` once) as soon as the
+  builds its own ``Extractor(nlp_batch_size, n_process=1)`` once) as soon as the
   first full batch of relevant articles is ready, and sends it whole batches;
   reading, gating and committing stay in this process. Inputs too small to
   fill one batch never pay for starting workers.
@@ -62,6 +62,10 @@ class IngestOptions:
     """How one ingest run behaves (the ``armstrack ingest`` flags)."""
 
     batch_size: int = 64  # relevant articles per extractor call and per transaction
+    #: ``nlp.pipe`` batch inside the extractor. Smaller than ``batch_size`` on purpose:
+    #: spaCy's peak memory grows with the docs parsed at once (about 250 MB per
+    #: process at 8 news articles, 750 MB at 64), and there is one parser per worker.
+    nlp_batch_size: int = 16
     workers: int | None = None  # None: the number of cores
     published: date | None = None  # fallback publication date (--published)
     max_bytes: int | None = None  # size cap per file/record (--max-bytes); None: the reader's
@@ -300,8 +304,12 @@ class _Run:
 
     def _extractor(self) -> Any:
         if self.local_extractor is None:
-            self.local_extractor = self.comp.extractor(self.opts.batch_size, 1)
+            self.local_extractor = self.comp.extractor(self._nlp_batch, 1)
         return self.local_extractor
+
+    @property
+    def _nlp_batch(self) -> int:
+        return max(1, min(self.opts.nlp_batch_size, self.opts.batch_size))
 
     def _start_pool(self) -> None:
         import multiprocessing
@@ -312,7 +320,7 @@ class _Run:
         self.pool = ctx.Pool(
             self.opts.n_workers,
             initializer=_init_worker,
-            initargs=(self.comp.extractor, self.opts.batch_size),
+            initargs=(self.comp.extractor, self._nlp_batch),
         )
 
     def _stop_pool(self, wait: bool = False) -> None:

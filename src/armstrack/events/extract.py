@@ -193,8 +193,10 @@ def _settle_weak_parties(events: list[Event]) -> None:
     state that the article's preceding events explicitly name as recipient is a
     better guess than whichever state the sentence happens to mention.
     """
-    explicit = [(i, e.recipient) for i, e in enumerate(events)
-                if e.recipient and not e.extra.get("weak_party") and e.type != "sanction"]
+    explicit = [(i, e.target if e.type == "sanction" else e.recipient)
+                for i, e in enumerate(events)
+                if (e.target if e.type == "sanction" else e.recipient)
+                and not e.extra.get("weak_party")]
     if not explicit:
         return
     counts = Counter(r for _, r in explicit)
@@ -383,7 +385,8 @@ class ArticleExtractor:
                 self._sentence_events(article, sentence, sentences, index, mentions, parties,
                                       inside_mention, context, published)
             )
-            context.systems.extend(_systems_in(mentions, sentence))
+            context.systems.extend(m for m in _systems_in(mentions, sentence)
+                                   if not _is_rival(m, doc, None))
             context.states.extend(m for m in _states_in(mentions, sentence) if m.kind == "state")
         _settle_weak_parties(events)
         events = [e for e in events if not e.extra.get("unsupported")]
@@ -425,6 +428,9 @@ class ArticleExtractor:
                 event = self._build(article, trigger, system, roles, parties, sentence,
                                     sentence_states,
                                     context_states, fine, when, source, offset)
+                if event is not None and event.type in {"deployment", "production"} and \
+                        weak_party(roles, trigger.type) and event.supplier in sentence_states:
+                    continue  # "developed in Ukraine ... entered service": domestic
                 if event is not None:
                     event.extra["system_from_context"] = from_context
                     event.extra["weak_party"] = weak_party(roles, trigger.type)

@@ -43,7 +43,7 @@ VERB_TRIGGERS: dict[str, TriggerSense] = {
     **_senses("deployment", "hold", "deploy induct commission activate station operate field "
               "base"),
     **_senses("cancellation", "cut", "cancel suspend scrap terminate halt freeze block veto "
-              "revoke expel exclude abandon drop shelve ditch axe collapse"),
+              "revoke expel exclude abandon drop shelve ditch axe collapse reject"),
     **_senses("sanction", "sanction", "sanction penalize penalise"),
     **_senses("production", "hold", "produce manufacture assemble co-produce coproduce"),
 }
@@ -115,7 +115,7 @@ POSSIBLE_WORDS = {"could", "may", "might", "can", "would", "likely", "possible",
                   "mull", "weigh", "if", "unless", "whether", "reportedly_possible"}
 NEGATION_WORDS = {"not", "n't", "never", "no", "neither", "nor", "nearly", "almost", "without"}
 REFUSAL_WORDS = {"refuse", "decline", "reject", "fail"}
-DENIAL_WORDS = {"deny", "denial", "reject", "dismiss", "refute", "rebut"}
+DENIAL_WORDS = {"deny", "denial", "dismiss", "refute", "rebut"}
 THREAT_WORDS = {"warn", "threaten", "threat", "possible", "potential", "risk", "face",
                 "could", "may", "might", "consider"}
 

@@ -192,7 +192,12 @@ def _takes_governor_subject(token: Token) -> bool:
         return _takes_governor_subject(token.head)
     if token.dep_ in {"dobj", "attr", "oprd"}:
         return True
-    return token.dep_ == "pobj" and token.head.lower_ in {"in", "into", "on", "of"}
+    if token.dep_ != "pobj":
+        return False
+    prep = token.head
+    if prep.lower_ == "with":  # "if it goes ahead with the purchase"
+        return prep.head.lemma_ in {"go", "proceed", "press", "push", "move"}
+    return prep.lower_ in {"in", "into", "on", "of"}
 
 
 def collect_roles(trigger: Trigger, index: PartyIndex) -> Roles:

@@ -14,6 +14,9 @@ from spacy.tokens import Span, Token
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 OBJECT_DEPS = {"dobj", "dative", "attr", "oprd"}
+#: Verbs whose object is the subject of their infinitive ("urged allies to supply").
+OBJECT_CONTROL = {"urge", "ask", "persuade", "allow", "permit", "force", "call", "press",
+                  "encourage", "tell", "invite", "authorize", "authorise", "pressure", "push"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 PERSONAL_PRONOUNS = {"it", "they", "its", "their", "we", "our", "itself", "them", "he", "she"}
 
@@ -61,6 +64,10 @@ def subject(token: Token) -> tuple[Token | None, bool]:
             current = current.head
             continue
         climbs = {"xcomp", "conj", "advcl", "acl", "pcomp"}
+        if current.dep_ == "xcomp" and current.head.lemma_ in OBJECT_CONTROL:
+            objects = [c for c in current.head.children if c.dep_ in {"dobj", "dative"}]
+            if objects:  # "urged allies to supply": the allies supply
+                return objects[0], passive
         if current.dep_ in climbs and current.head.i != current.i:
             head = current.head
             if current.dep_ == "acl" and not is_verbal(head):

@@ -81,6 +81,11 @@ def _noun_sense(token: Token) -> TriggerSense | None:
     sense = NOUN_TRIGGERS.get(lemma)
     if sense is not None and sense.type != "sanction" and _is_beaten(token):
         return None
+    if sense is not None and token.tag_ == "NNS" and any(
+            c.lower_ in {"more", "further", "future", "new", "other", "additional"}
+            for c in token.children) and not any(
+            t.ent_type_ == "ARMS_SYSTEM" for t in token.subtree):
+        return None  # "more orders from friendly countries": hoped-for business, no event
     if sense and sense.type == "agreement" and any(
             c.lemma_.lower() in CONTRACT_AGREEMENT_MODIFIERS for c in token.children):
         return TriggerSense("contract", "mutual")
@@ -114,6 +119,9 @@ def _verb_sense(token: Token) -> TriggerSense | None:
         return None
     if lemma == "order" and token.i > 0 and token.doc[token.i - 1].lower_ == "in":
         return None
+    if lemma == "reject" and not any(
+            c.dep_ == "dobj" and c.lemma_.lower() in REJECTABLE for c in token.children):
+        return None
     if lemma == "collapse" and not any(c.dep_ == "nsubj" and NOUN_TRIGGERS.get(c.lemma_.lower())
                                        for c in token.children):
         return None
@@ -123,11 +131,12 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     objects = [c for c in token.children if c.dep_ in OBJECT_LIKE]
     if lemma in NEEDS_OBJECT and not objects:
         return None
-    allow_money = lemma not in {"approve", "clear", "authorize", "authorise"}
+    allow_money = lemma not in {"approve", "clear", "authorize", "authorise", "receive", "get"}
     if objects and not any(_names_transfer_thing(o, allow_money) for o in objects) and \
             lemma not in {"agree", "enter", "collapse", "arrive"}:
         return None  # "sent a message", "eyed India's sovereignty", "approved 6 billion francs"
-    if token.head.pos_ == "ADJ" and token.dep_ in {"xcomp", "advcl", "acomp"}:
+    if (token.head.pos_ == "ADJ" or token.head.tag_ == "JJS") and \
+            token.dep_ in {"xcomp", "advcl", "acomp", "relcl", "acl"}:
         return None  # "the cheapest to buy and operate"
     if _is_beaten(token):
         return None
@@ -148,6 +157,8 @@ def _is_beaten(token: Token) -> bool:
     return False
 
 
+REJECTABLE = {"plan", "deal", "purchase", "contract", "sale", "offer", "proposal", "bid", "order",
+              "request"}
 OBJECT_LIKE = {"dobj", "nsubjpass", "dative"}
 #: Nouns that make an object something a transfer can be about.
 TRANSFER_THINGS = ANAPHORIC_WEAPON_NOUNS | GENERIC_ARMS | {
@@ -221,6 +232,8 @@ def _is_content_of(child: Trigger, parent: Trigger) -> bool:
     if parent.type == "cancellation" and child.token.dep_ == "nsubj" and \
             child.token.head.i == parent.token.i:  # "the deal collapsed"
         return child.type in CONTENT_CHILDREN
+    if parent.type == "cancellation" and any(t.dep_ == "dobj" for t in path[:-1]):
+        return child.type in CONTENT_CHILDREN  # "rejected a plan to buy", "cancelled the order"
     if parent.type == "cancellation" and child.token.pos_ == "NOUN":
         return child.type in CONTENT_CHILDREN and any(t.dep_ == "dobj" for t in path[:-1]) or \
             any(t.dep_ in {"dobj", "pobj"} for t in path[:-1])
