@@ -288,8 +288,8 @@ def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
     actor = _first(roles.actor)
     if actor is None and any(t.lower_ == "caatsa" for t in sentence):
         actor = "USA"
-    if actor is None:
-        actor = _first([s for s in sentence_states if s == "USA"] or sentence_states[:1])
+    if actor is None and any(t.lower_ in {"caatsa", "ofac", "treasury"} for t in sentence):
+        actor = "USA"
     exclude = set(NON_TRANSFER_PARTIES) | ({actor} if actor else set())
     target = _first(roles.target, exclude)
     if target is None:
@@ -495,11 +495,18 @@ _BUSINESS_MODIFIERS = {"increased", "higher", "lower", "strong", "weak", "weaker
                        "export", "military", "arms", "defense", "defence", "future", "potential"}
 
 
+#: Nouns whose "of" complement is only a property of the deal ("the value of the deal").
+_PROPERTY_NOUNS = {"value", "cost", "price", "terms", "details", "size", "timing", "part", "scope",
+                   "financing", "status", "fate", "future", "critic", "opponent", "supporter"}
+
+
 def _is_talked_about(trigger: Trigger) -> bool:
     token = trigger.token
     if token.pos_ not in {"NOUN", "PROPN"} or trigger.type == "sanction":
         return False
     head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _PROPERTY_NOUNS:
+        return True
     if token.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
     if token.lemma_.lower() in {"sale", "order", "purchase", "export", "delivery"} and \

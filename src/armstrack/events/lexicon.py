@@ -88,7 +88,8 @@ WEAK_PRODUCTION = {"build", "make", "assemble", "manufacture", "produce"}
 RIVAL_WORDS = {"replace", "replacement", "succeed", "successor", "beat", "outbid", "defeat",
                "rival", "compete", "competitor", "instead", "over", "than", "against", "ahead",
                "retire", "like", "unlike", "versus", "vs", "rather", "alongside", "similar",
-               "shoot", "down", "intercept", "counter", "prefer", "preferring"}
+               "shoot", "down", "intercept", "counter", "prefer", "preferring", "response",
+               "answer", "match", "counterweight"}
 
 #: Governing verbs under which a nominal trigger is only talked about, not reported.
 NON_EVENT_GOVERNORS = {

@@ -196,7 +196,7 @@ def _takes_governor_subject(token: Token) -> bool:
         return False
     prep = token.head
     if prep.lower_ == "with":  # "if it goes ahead with the purchase"
-        return prep.head.lemma_ in {"go", "proceed", "press", "push", "move"}
+        return prep.head.lemma_ in {"go", "proceed", "press", "push", "move", "follow"}
     return prep.lower_ in {"in", "into", "on", "of"}
 
 
@@ -223,6 +223,11 @@ def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Role
     to = _prep_parties(index, token, {"to", "for", "into"})
     from_ = _prep_parties(index, token, {"from"})
     with_ = _prep_parties(index, token, {"with", "between"})
+    if not verbal and governor is not None and token.dep_ in {"dobj", "attr"}:
+        # "signed the purchase with his Danish counterpart": the verb carries the preps
+        to += _prep_parties(index, governor, {"to"})
+        from_ += _prep_parties(index, governor, {"from"})
+        with_ += _prep_parties(index, governor, {"with"})
     by = _prep_parties(index, token, {"by"})
     at = _prep_parties(index, token, {"in", "at", "on", "against", "into"})
     objects = _object_parties(index, token) if verbal else []

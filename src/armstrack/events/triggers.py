@@ -131,6 +131,8 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     objects = [c for c in token.children if c.dep_ in OBJECT_LIKE]
     if lemma in NEEDS_OBJECT and not objects:
         return None
+    if lemma in HABITUAL_WITHOUT_OBJECT and not objects and not _is_passive(token):
+        return None  # "Rabat also buys heavily from the United States"
     allow_money = lemma not in {"approve", "clear", "authorize", "authorise", "receive", "get"}
     if objects and not any(_names_transfer_thing(o, allow_money) for o in objects) and \
             lemma not in {"agree", "enter", "collapse", "arrive"}:
@@ -155,6 +157,14 @@ def _is_beaten(token: Token) -> bool:
         if current.lemma_.lower() in {"beat", "defeat", "outbid", "prefer", "over"}:
             return True
     return False
+
+
+HABITUAL_WITHOUT_OBJECT = {"buy", "sell", "purchase", "order", "acquire", "procure", "import",
+                           "export", "supply"}
+
+
+def _is_passive(token: Token) -> bool:
+    return any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
 
 
 REJECTABLE = {"plan", "deal", "purchase", "contract", "sale", "offer", "proposal", "bid", "order",
@@ -201,8 +211,9 @@ def sense_of(token: Token) -> TriggerSense | None:
         return _verb_sense(token)
     if token.pos_ in {"NOUN", "PROPN"}:
         return _noun_sense(token)
-    if token.pos_ == "ADJ" and token.lower_ == "operational":
-        return TriggerSense("deployment", "hold")
+    if token.pos_ == "ADJ" and token.lower_ == "operational" and token.dep_ in {
+            "acomp", "oprd", "xcomp", "ROOT", "conj"}:
+        return TriggerSense("deployment", "hold")  # "became operational", not "operational support"
     return None
 
 
