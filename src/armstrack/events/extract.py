@@ -21,8 +21,10 @@ from armstrack.events import amounts, attribution, modality
 from armstrack.events.lexicon import (
     ANAPHORIC_WEAPON_NOUNS,
     GENERIC_ARMS,
+    INTEREST_VERBS,
     REPORTING_VERBS,
     RIVAL_WORDS,
+    TriggerSense,
 )
 from armstrack.events.merge import merge_events
 from armstrack.events.participants import PartyIndex, Roles, collect_roles
@@ -356,6 +358,14 @@ def _dates_reporting(timex: Any, doc: Doc) -> bool:
     return head_i is not None and doc[head_i].lemma_ in REPORTING_VERBS
 
 
+def _is_interest(token: Token) -> bool:
+    """ "wants to buy", "is looking to acquire", "interested in buying"."""
+    head = token.head
+    if token.dep_ == "xcomp" and head.lemma_.lower() in INTEREST_VERBS:
+        return True
+    return token.dep_ == "pcomp" and head.head.lemma_.lower() in INTEREST_VERBS
+
+
 def _reporting_head(trigger: Trigger) -> Token | None:
     _, reporter = modality.clause_chain(trigger.token, trigger.type)
     return reporter
@@ -423,6 +433,11 @@ class ArticleExtractor:
             if not systems and trigger.type != "sanction":
                 continue
             fine = modality.decide(trigger.token, trigger.type)
+            if trigger.type == "contract" and _is_interest(trigger.token):
+                # SPEC.md §2: "seeks, wants to buy" report talks, which are happening
+                talks = TriggerSense("negotiation", trigger.sense.direction)
+                trigger = Trigger(trigger.token, talks, trigger.content)
+                fine = "negated" if fine in {"negated", "denied"} else "asserted"
             when = times.get(trigger.token.i)
             for system in systems or [None]:
                 event = self._build(article, trigger, system, roles, parties, sentence,

@@ -69,20 +69,9 @@ NOUN_TRIGGERS: dict[str, TriggerSense] = {
 #: Nouns of an agreement that is in fact a contract ("a purchase agreement").
 CONTRACT_AGREEMENT_MODIFIERS = {"purchase", "sale", "sales", "supply", "procurement", "export"}
 
-#: Verbs whose objects make an order of "sign"/"seal" ("sign a contract": the noun is the trigger).
-#: Listed so that readers know why "sign" itself is no trigger.
-SIGNING_VERBS = {"sign", "seal", "ink", "conclude", "finalize", "finalise", "clinch", "award",
-                 "win", "place", "strike", "close", "exercise"}
-
-#: Multi-word deployment phrases: "entered service", "became operational".
-SERVICE_NOUNS = {"service"}
-OPERATIONAL_ADJECTIVES = {"operational"}
-
 #: Production needs a local or licensing cue, or "build" would catch every factory story.
 LOCAL_CUES = {"locally", "local", "licence", "license", "licensed", "domestically", "indigenous",
               "indigenously", "jointly", "joint", "co-production", "technology"}
-WEAK_PRODUCTION = {"build", "make", "assemble", "manufacture", "produce"}
-
 #: Words on the path from a trigger to a system that make it a rival or a predecessor, not the
 #: system transferred ("to replace its Tornados", "beating the Rafale").
 RIVAL_WORDS = {"replace", "replacement", "succeed", "successor", "beat", "outbid", "defeat",
@@ -91,35 +80,17 @@ RIVAL_WORDS = {"replace", "replacement", "succeed", "successor", "beat", "outbid
                "shoot", "down", "intercept", "counter", "prefer", "preferring", "response",
                "answer", "match", "counterweight"}
 
-#: Governing verbs under which a nominal trigger is only talked about, not reported.
-NON_EVENT_GOVERNORS = {
-    "oppose", "face", "comment", "criticize", "criticise", "condemn", "question", "risk",
-    "jeopardize", "jeopardise", "complicate", "affect", "discuss_generic", "cover", "concern",
-    "limit", "consider_generic", "fear", "worry", "protest", "derail", "resist", "slam",
-}
-
 #: Interest words that turn a purchase into a negotiation ("wants to buy").
-INTEREST_VERBS = {"want", "seek", "intend", "consider", "look", "eye", "explore", "weigh",
-                  "study", "evaluate", "mull", "court", "pursue"}
-INTEREST_NOUNS = {"intention", "interest", "plan_generic", "bid", "request", "offer", "desire"}
-
+INTEREST_VERBS = {"want", "seek", "look", "eye", "explore", "study", "evaluate", "court",
+                  "pursue", "interested"}
 #: Reporting verbs: attribution and a boundary for modality.
 REPORTING_VERBS = {"say", "tell", "announce", "state", "add", "report", "cite", "quote",
                    "confirm", "claim", "note", "write", "explain", "stress", "insist", "reveal",
                    "disclose", "indicate", "show", "suggest", "argue", "assert", "acknowledge"}
 
-HOPE_WORDS = {"hope", "aim", "wish", "aspire", "dream", "hopeful", "demand", "urge", "want"}
-PLAN_WORDS = {"plan", "schedule", "expect", "set", "due", "intend", "prepare", "will", "shall",
-              "must", "should", "going", "poised", "slate", "agree_to", "decide", "need"}
-POSSIBLE_WORDS = {"could", "may", "might", "can", "would", "likely", "possible", "possibly",
-                  "perhaps", "potential", "potentially", "probably", "unlikely", "consider",
-                  "mull", "weigh", "if", "unless", "whether", "reportedly_possible"}
-NEGATION_WORDS = {"not", "n't", "never", "no", "neither", "nor", "nearly", "almost", "without"}
+HOPE_WORDS = {"hope", "aim", "wish", "aspire", "dream", "hopeful", "demand", "urge"}
 REFUSAL_WORDS = {"refuse", "decline", "reject", "fail"}
 DENIAL_WORDS = {"deny", "denial", "dismiss", "refute", "rebut"}
-THREAT_WORDS = {"warn", "threaten", "threat", "possible", "potential", "risk", "face",
-                "could", "may", "might", "consider"}
-
 #: Generic nouns that name arms without naming a system: no system is filled in for them.
 GENERIC_ARMS = {"arm", "arms", "weapon", "weaponry", "hardware", "equipment", "technology",
                 "materiel", "ammunition", "munition"}

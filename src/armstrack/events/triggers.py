@@ -129,6 +129,8 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     if sense is None:
         return None
     objects = [c for c in token.children if c.dep_ in OBJECT_LIKE]
+    if token.dep_ == "relcl" and not objects:
+        objects = [token.head]  # "the Super Hornets that Kuwait ordered"
     if lemma in NEEDS_OBJECT and not objects:
         return None
     if lemma in HABITUAL_WITHOUT_OBJECT and not objects and not _is_passive(token):
@@ -137,7 +139,7 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     if objects and not any(_names_transfer_thing(o, allow_money) for o in objects) and \
             lemma not in {"agree", "enter", "collapse", "arrive"}:
         return None  # "sent a message", "eyed India's sovereignty", "approved 6 billion francs"
-    if (token.head.pos_ == "ADJ" or token.head.tag_ == "JJS") and \
+    if token.head.tag_ in {"JJS", "JJR"} or token.head.lemma_.lower() in EASE_ADJECTIVES and \
             token.dep_ in {"xcomp", "advcl", "acomp", "relcl", "acl"}:
         return None  # "the cheapest to buy and operate"
     if _is_beaten(token):
@@ -159,6 +161,8 @@ def _is_beaten(token: Token) -> bool:
     return False
 
 
+#: "cheapest to buy", "easy to maintain": a property of the system, not an event.
+EASE_ADJECTIVES = {"cheap", "easy", "hard", "difficult", "expensive", "costly", "simple"}
 HABITUAL_WITHOUT_OBJECT = {"buy", "sell", "purchase", "order", "acquire", "procure", "import",
                            "export", "supply"}
 
@@ -177,7 +181,9 @@ TRANSFER_THINGS = ANAPHORIC_WEAPON_NOUNS | GENERIC_ARMS | {
     "deliveries", "acquisition", "procurement", "fleet", "batch", "lot", "consignment", "it",
     "them", "they", "one", "more", "some", "all", "dozens", "hundreds", "number", "version",
     "variant", "model", "type", "class", "capability", "weaponry", "license", "licence",
-    "design", "production", "talks", "negotiation", "transfer", "kit", "spare", "support"}
+    "design", "production", "talks", "negotiation", "transfer", "kit", "spare", "support",
+    "ratification", "discussion", "negotiations", "cooperation", "sales",
+    *NOUN_TRIGGERS}
 
 
 def _object_phrase(token: Token) -> list[Token]:
@@ -202,6 +208,8 @@ def _names_transfer_thing(token: Token, allow_money: bool = True) -> bool:
                            "QUANTITY"} or t.like_num:
             return True
         if t.lemma_.lower() in TRANSFER_THINGS or t.lower_ in TRANSFER_THINGS:
+            return True
+        if t.pos_ == "PROPN" and t.i == token.i:  # a ship or programme the KB does not know
             return True
     return False
 
