@@ -292,6 +292,13 @@ def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
         actor = "USA"
     if actor is None and any(t.lower_ in {"caatsa", "ofac", "treasury"} for t in sentence):
         actor = "USA"
+    if actor is None:  # "Washington warned Cairo that it could face sanctions"
+        warners = [t for t in sentence if t.lemma_ in {"warn", "threaten", "caution"}]
+        for warner in warners:
+            subject_parties = index.parties_of([c for c in warner.children if c.dep_ == "nsubj"])
+            if subject_parties:
+                actor = subject_parties[0]
+                break
     exclude = set(NON_TRANSFER_PARTIES) | ({actor} if actor else set())
     target = _first(roles.target, exclude)
     if target is None:
