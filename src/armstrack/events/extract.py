@@ -11,8 +11,9 @@ can be read, tested and changed on its own.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from itertools import product
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -365,6 +366,22 @@ def _dates_reporting(timex: Any, doc: Doc) -> bool:
     return head_i is not None and doc[head_i].lemma_ in REPORTING_VERBS
 
 
+def _per_party(roles: Roles) -> list[Roles]:
+    """ "Denmark and the Netherlands pledged ...": one event per coordinated supplier (and per
+    coordinated recipient), each a transfer of its own in the register."""
+    suppliers = list(dict.fromkeys(roles.supplier))[:1] or [None]
+    recipients = [roles.recipient[0] if roles.recipient else None]
+    if len(suppliers) == 1 and len(recipients) == 1:
+        return [roles]
+    out = []
+    for supplier, recipient in product(suppliers, recipients):
+        if supplier is not None and supplier == recipient:
+            continue
+        out.append(replace(roles, supplier=[supplier] if supplier else [],
+                           recipient=[recipient] if recipient else []))
+    return out or [roles]
+
+
 def _is_interest(token: Token) -> bool:
     """ "wants to buy", "is looking to acquire", "interested in buying"."""
     head = token.head
@@ -446,8 +463,8 @@ class ArticleExtractor:
                 trigger = Trigger(trigger.token, talks, trigger.content)
                 fine = "negated" if fine in {"negated", "denied"} else "asserted"
             when = times.get(trigger.token.i)
-            for system in systems or [None]:
-                event = self._build(article, trigger, system, roles, parties, sentence,
+            for system, variant_roles in product(systems or [None], _per_party(roles)):
+                event = self._build(article, trigger, system, variant_roles, parties, sentence,
                                     sentence_states,
                                     context_states, fine, when, source, offset)
                 if event is not None and event.type in {"deployment", "production"} and \

@@ -38,7 +38,7 @@ VERB_TRIGGERS: dict[str, TriggerSense] = {
     **_senses("contract", "provide", "sell"),
     **_senses("contract", "acquire", "sign"),
     **_senses("delivery", "provide", "deliver supply ship transfer send provide export hand "
-              "pledge donate gift"),
+              "pledge donate gift give"),
     **_senses("delivery", "acquire", "receive arrive"),
     **_senses("deployment", "hold", "deploy induct commission activate station operate field "
               "base"),

@@ -107,7 +107,8 @@ class PartyIndex:
                                                                 "advcl"}:
                 return None
             clause = clause.head
-            for deps in ({"dobj", "dative"}, {"nsubj"}):
+            warns = clause.lemma_ in {"warn", "threaten", "caution", "urge", "press", "remind"}
+            for deps in ({"dobj", "dative"}, {"nsubj"}) if warns else ({"nsubj"},):
                 for child in clause.children:
                     mention = self.by_token.get(child.i)
                     if child.dep_ in deps and child.i < pronoun.i and mention is not None:

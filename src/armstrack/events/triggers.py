@@ -30,7 +30,7 @@ NEEDS_OBJECT = {"operate", "field", "station", "activate", "block", "freeze", "h
                 "request", "seek", "eye", "offer", "propose", "pitch", "discuss",
                 "import", "hand", "commission", "approve", "clear", "authorize", "authorise",
                 "notify", "select", "choose", "pick", "shortlist", "pledge", "drop", "kill",
-                "axe", "ditch", "shelve", "donate", "gift", "promise"}
+                "axe", "ditch", "shelve", "donate", "gift", "promise", "give"}
 CONTENT_PARENTS = {"negotiation", "agreement", "contract"}
 CONTENT_CHILDREN = {"contract", "delivery", "production", "agreement", "negotiation"}
 BOUNDARY_DEPS = {"conj", "relcl", "advcl", "parataxis"}
@@ -180,7 +180,7 @@ TRANSFER_THINGS = ANAPHORIC_WEAPON_NOUNS | GENERIC_ARMS | {
     "tender", "competition", "agreement", "package", "option", "participation", "delivery",
     "deliveries", "acquisition", "procurement", "fleet", "batch", "lot", "consignment", "it",
     "them", "they", "one", "more", "some", "all", "dozens", "hundreds", "number", "version",
-    "variant", "model", "type", "class", "capability", "weaponry", "license", "licence",
+    "variant", "model", "type", "class", "weaponry", "license", "licence",
     "design", "production", "talks", "negotiation", "transfer", "kit", "spare", "support",
     "ratification", "discussion", "negotiations", "cooperation", "sales",
     *NOUN_TRIGGERS}
