@@ -120,6 +120,8 @@ def find_quantity(sentence: Span, system_tokens: set[int]) -> Quantity | None:
                 token = head
         if value is None:
             continue
+        if token.i in system_tokens and token.head.lemma_.lower() in UNITS:
+            token = token.head  # "14 Leopard 2 battle tanks": counted in tanks
         unit = token.lemma_.lower() if token.lemma_.lower() in UNITS else "unit"
         return Quantity(_clean(value), unit)
     return None

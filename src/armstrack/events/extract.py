@@ -352,6 +352,10 @@ def assign_times(triggers: list[Trigger], timexes: list[Any]) -> dict[int, Inter
         free = [t for t in timexes if id(t) not in claimed and t.interval is not None
                 and not (reporter is not None and t.head_i == reporter.i)
                 and not _dates_reporting(t, trigger.token.doc)]
+        if not free and _is_perfect(trigger.token):
+            # "X has suspended talks, an official said on Tuesday": the statement dates it
+            free = [t for t in timexes if id(t) not in claimed and t.interval is not None
+                    and t.interval.start is not None and t.interval.start == t.interval.end]
         if free:
             doc = trigger.token.doc
             attached[trigger.token.i] = min(
@@ -359,6 +363,15 @@ def assign_times(triggers: list[Trigger], timexes: list[Any]) -> dict[int, Inter
                                                       alignment_mode="expand").start
                                         - trigger.token.i))
     return {i: t.interval for i, t in attached.items()}
+
+
+def _is_perfect(token: Token) -> bool:
+    """Present perfect or present: news of something that has just happened."""
+    verb = token if token.pos_ in {"VERB", "AUX"} else token.head
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return False
+    auxes = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+    return bool(auxes & {"has", "have"}) and not auxes & {"had", "will", "would"}
 
 
 def _dates_reporting(timex: Any, doc: Doc) -> bool:
