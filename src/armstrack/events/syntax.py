@@ -53,11 +53,15 @@ def subject(token: Token) -> tuple[Token | None, bool]:
                 current = governor
                 continue
             return None, passive
-        for child in current.children:
-            if child.dep_ in {"nsubj", "nsubjpass", "csubj"}:
-                if child.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
-                    return current.head, passive
-                return child, passive
+        subjects = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}]
+        if subjects:
+            # the nearest one before the verb: a dateline the parser took for a subject
+            # ("SKRYDSTRUP, Denmark (AP) — Denmark and ... pledged") comes first
+            before = [c for c in subjects if c.i < current.i]
+            child = before[-1] if before else subjects[0]
+            if child.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                return current.head, passive
+            return child, passive
         if current.dep_ == "relcl" and not is_infinitival(current):
             return current.head, passive
         if current.dep_ == "relcl":  # infinitival: the subject is the governing verb's
