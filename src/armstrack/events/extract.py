@@ -93,6 +93,13 @@ def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Ment
     """Systems the trigger is about: those in its phrase (each family once), else the nearest."""
     doc = trigger.token.doc
     roots = _trigger_tokens(trigger)
+    token = trigger.token
+    if token.dep_ == "relcl":  # "howitzers that Poland has sent": the head noun is the object
+        heads = {token.head.i, *(c.i for c in token.head.conjuncts)}
+        own = [m for m in sentence_systems if m.root(doc).i in heads
+               or m.root(doc).head.i in heads]
+        if own:
+            return list({(m.entry.family_name or m.entry.name): m for m in own}.values())
     sentence_systems = [m for m in sentence_systems if not _is_rival(m, doc, trigger.token)]
     inside = [m for m in sentence_systems
               if any(in_subtree(m.root(trigger.token.doc), r) for r in roots)]

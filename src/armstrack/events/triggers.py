@@ -129,7 +129,7 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     if sense is None:
         return None
     objects = [c for c in token.children if c.dep_ in OBJECT_LIKE]
-    if token.dep_ == "relcl" and not objects:
+    if token.dep_ == "relcl" and all(o.lower_ in {"that", "which"} for o in objects):
         objects = [token.head]  # "the Super Hornets that Kuwait ordered"
     if lemma in NEEDS_OBJECT and not objects:
         return None
