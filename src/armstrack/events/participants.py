@@ -29,6 +29,9 @@ RECEIVING_GOVERNORS = {"take", "receive", "get", "accept", "await", "expect", "w
 #: Verbs whose subject is the target of a sanction noun ("Turkey could face sanctions").
 TARGET_GOVERNORS = {"face", "risk", "avoid", "escape", "evade", "suffer", "fear", "hit",
                     "incur", "dodge", "receive", "get", "win", "seek", "grant", "give"}
+#: Verbs that conclude a deal: their subjects are its parties.
+SIGNING_VERBS = {"sign", "seal", "conclude", "agree", "reach", "strike", "finalize", "finalise",
+                 "ink", "award", "place", "clinch"}
 PHRASE_STOP_DEPS = {"relcl", "acl", "advcl", "appos", "conj", "cc", "punct", "ccomp", "xcomp"}
 
 
@@ -216,6 +219,10 @@ def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Role
     if not verbal and governor is not None and _takes_governor_subject(token):
         subj_token, _ = subject(governor)
     subj = index.parties_of([subj_token]) if subj_token is not None else []
+    if not verbal and not subj:  # "framework agreements that Warsaw and Seoul signed"
+        signers = [s for c in token.children if c.dep_ in {"relcl", "acl"} and
+                   c.lemma_ in SIGNING_VERBS for s in c.children if s.dep_ == "nsubj"]
+        subj = index.parties_of(signers)
     if not verbal:
         possessors = [c for c in token.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
         own = index.parties_of(possessors)
