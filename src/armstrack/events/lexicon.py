@@ -88,7 +88,7 @@ REPORTING_VERBS = {"say", "tell", "announce", "state", "add", "report", "cite", 
                    "confirm", "claim", "note", "write", "explain", "stress", "insist", "reveal",
                    "disclose", "indicate", "show", "suggest", "argue", "assert", "acknowledge"}
 
-HOPE_WORDS = {"hope", "aim", "wish", "aspire", "dream", "hopeful", "demand", "urge"}
+HOPE_WORDS = {"hope", "aim", "wish", "aspire", "dream", "hopeful", "demand", "urge", "want"}
 REFUSAL_WORDS = {"refuse", "decline", "reject", "fail"}
 DENIAL_WORDS = {"deny", "denial", "dismiss", "refute", "rebut"}
 #: Generic nouns that name arms without naming a system: no system is filled in for them.

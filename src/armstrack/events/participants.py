@@ -257,6 +257,8 @@ def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Role
             roles.recipient += by
         else:
             roles.recipient += subj
+        if verbal and not subj:  # "the first launchers have arrived in Ukraine"
+            roles.recipient += _prep_parties(index, token, {"in", "at"})
         roles.recipient += own
         roles.supplier += from_ + with_
         if not verbal:

@@ -136,6 +136,8 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     if lemma in HABITUAL_WITHOUT_OBJECT and not objects and not _is_passive(token):
         return None  # "Rabat also buys heavily from the United States"
     allow_money = lemma not in {"approve", "clear", "authorize", "authorise", "receive", "get"}
+    if lemma in GIVING and not any(_names_hardware(o) for o in objects):
+        return None  # "giving Jakarta a second option"
     if objects and not any(_names_transfer_thing(o, allow_money) for o in objects) and \
             lemma not in {"agree", "enter", "collapse", "arrive"}:
         return None  # "sent a message", "eyed India's sovereignty", "approved 6 billion francs"
@@ -171,13 +173,22 @@ def _is_passive(token: Token) -> bool:
     return any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
 
 
+GIVING = {"give", "donate", "gift", "pledge", "promise"}
+
+
+def _names_hardware(token: Token) -> bool:
+    return any(t.ent_type_ in {"ARMS_SYSTEM", "CARDINAL"} or t.like_num
+               or t.lemma_.lower() in ANAPHORIC_WEAPON_NOUNS | GENERIC_ARMS
+               for t in _object_phrase(token))
+
+
 REJECTABLE = {"plan", "deal", "purchase", "contract", "sale", "offer", "proposal", "bid", "order",
               "request"}
 OBJECT_LIKE = {"dobj", "nsubjpass", "dative"}
 #: Nouns that make an object something a transfer can be about.
 TRANSFER_THINGS = ANAPHORIC_WEAPON_NOUNS | GENERIC_ARMS | {
     "deal", "contract", "order", "purchase", "sale", "plan", "programme", "program", "project",
-    "tender", "competition", "agreement", "package", "option", "participation", "delivery",
+    "tender", "competition", "agreement", "package", "participation", "delivery",
     "deliveries", "acquisition", "procurement", "fleet", "batch", "lot", "consignment", "it",
     "them", "they", "one", "more", "some", "all", "dozens", "hundreds", "number", "version",
     "variant", "model", "type", "class", "weaponry", "license", "licence",
