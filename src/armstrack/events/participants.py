@@ -67,7 +67,7 @@ class PartyIndex:
         while stack:
             current = stack.pop()
             mention = self.by_token.get(current.i)
-            if mention is not None:
+            if mention is not None and not _names_origin(current):
                 found.append((abs(current.i - token.i), mention.party))
             for child in current.children:
                 if child.dep_ in PHRASE_STOP_DEPS:
@@ -142,6 +142,18 @@ class PartyIndex:
                     if party not in out:
                         out.append(party)
         return out
+
+
+_ORIGIN_SUFFIXES = ("-made", "-built", "-designed", "-produced", "-manufactured", "-supplied")
+
+
+def _names_origin(token: Token) -> bool:
+    """ "U.S.-made launchers": the state made them; it is not the one holding them."""
+    text = token.text.lower()
+    following = token.nbor(1).text.lower() if token.i + 1 < len(token.doc) else ""
+    after = token.nbor(2).text.lower() if token.i + 2 < len(token.doc) else ""
+    return text.endswith(_ORIGIN_SUFFIXES) or (following == "-" and after in {
+        "made", "built", "designed", "produced", "manufactured", "supplied"})
 
 
 def _sentence_start_before(sentence, count: int) -> int:
