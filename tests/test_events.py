@@ -172,3 +172,29 @@ def test_bad_article_does_not_stop_the_batch(extractor, monkeypatch):
     results = dict((a.id, r) for a, r in Extractor().process_safe(articles))
     assert isinstance(results["bad"], str) and "boom" in results["bad"]
     assert [e.recipient for e in results["good"]] == ["IND"]
+
+
+def test_wanting_to_buy_is_a_negotiation(extractor):
+    text = "Greece wants to buy F-35 fighters from the United States, the minister said."
+    event = find(extract(extractor, text), "negotiation", "USA", "GRC", "F-35")
+    assert event.modality == "asserted"
+
+
+def test_domestic_procurement_is_no_transfer(extractor):
+    text = "The Pentagon plans to buy 48 more F-35 fighters from Lockheed Martin next year."
+    assert [e for e in extract(extractor, text) if e.type == "contract"] == []
+
+
+def test_an_unknown_designation_is_not_replaced_by_an_earlier_system(extractor):
+    text = ("India ordered 36 Rafale jets from France in 2016.\n\n"
+            "The company is also in talks to sell its 737-MAX aircraft to Indian airlines.")
+    events = extract(extractor, text)
+    assert [e.type for e in events] == ["contract"]
+
+
+def test_a_dateline_is_neither_subject_nor_date(extractor):
+    text = ("SKRYDSTRUP, Denmark, Aug 20 (AP) — The Netherlands pledged on Sunday to give "
+            "Ukraine F-16 fighter jets.")
+    event = find(extract(extractor, text, date(2023, 8, 21)), "delivery", recipient="UKR")
+    assert event.supplier == "NLD"
+    assert event.time is not None and event.time.start == date(2023, 8, 20)

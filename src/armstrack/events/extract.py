@@ -10,6 +10,7 @@ can be read, tested and changed on its own.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
@@ -133,6 +134,24 @@ def _generic_object(trigger: Trigger) -> bool:
                 for grand in child.children:
                     if grand.dep_ == "pobj" and grand.lemma_.lower() in GENERIC_ARMS:
                         return True
+    return False
+
+
+_DESIGNATION = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9][A-Za-z0-9./-]{1,14}$")
+
+
+def _unknown_designation(trigger: Trigger, inside_mention: set[int]) -> bool:
+    """ "sell its 737-MAX aircraft", "six CH-92A drones": the article names a system the
+    knowledge base does not know, so no earlier system may stand in for it."""
+    for root in _trigger_tokens(trigger):
+        for child in root.children:
+            if child.dep_ not in {"dobj", "nsubjpass", "dative", "pobj", "prep"}:
+                continue
+            tokens = [t for t in child.subtree if t.i not in inside_mention
+                      and t.ent_type_ not in {"DATE", "MONEY", "PERCENT", "TIME", "QUANTITY"}]
+            words = "".join(t.text_with_ws for t in tokens).split()
+            if any(_DESIGNATION.match(w) and not w.replace(",", "").isdigit() for w in words):
+                return True
     return False
 
 
@@ -473,7 +492,8 @@ class ArticleExtractor:
             roles = collect_roles(trigger, parties)
             systems = _systems_for(trigger, sentence_systems)
             from_context = False
-            if not systems and not _generic_object(trigger) and _reports_event(trigger):
+            if not systems and not _generic_object(trigger) and _reports_event(trigger) and \
+                    not _unknown_designation(trigger, inside_mention):
                 fallback = _context_system(context, _anaphor(trigger, sentence))
                 if fallback is not None:
                     systems = [fallback]
