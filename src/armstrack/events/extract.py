@@ -590,6 +590,9 @@ def _is_talked_about(trigger: Trigger) -> bool:
     head = token.head
     if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _PROPERTY_NOUNS:
         return True
+    if token.dep_ == "pobj" and head.lower_ in {"under", "per", "via", "through", "within"} and \
+            not any(c.dep_ in {"acl", "relcl"} for c in token.children):
+        return True  # "under the framework deal, ...": refers to a deal, reports nothing new
     if token.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
     if token.lemma_.lower() in {"sale", "order", "purchase", "export", "delivery"} and \

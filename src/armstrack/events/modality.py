@@ -143,7 +143,7 @@ def decide(trigger: Token, event_type: str) -> str:
                 found.add("denied")
         if link.lower_ == "to" and link.dep_ == "aux" and link.head.head.lemma_ == "be":
             found.add("planned")  # "is to deliver"
-    if _be_to(trigger):
+    if _be_to(trigger) or any(_be_to(link) for link in chain if is_verbal(link)):
         found.add("planned")
     if event_type == "sanction":
         return _sanction_modality(chain, found)

@@ -44,7 +44,13 @@ def subject(token: Token) -> tuple[Token | None, bool]:
     while seen < 8:
         seen += 1
         if not is_verbal(current):
-            if current.dep_ in OBJECT_DEPS | {"pobj", "nsubjpass"} and current.head.i != current.i:
+            agents = [g for c in current.children if c.dep_ == "prep" and c.lower_ == "by"
+                      for g in c.children if g.dep_ == "pobj"]
+            if agents and current.i != token.i:  # "a decision by President Bush to sell"
+                return agents[0], passive
+            climbs_from = OBJECT_DEPS | {"nsubjpass"} | ({"pobj"} if current.i == token.i
+                                                          else set())
+            if current.dep_ in climbs_from and current.head.i != current.i:
                 governor = current.head
                 if governor.dep_ == "prep":
                     governor = governor.head
