@@ -200,7 +200,9 @@ class Event:
             "evidence": self.evidence,
             "offsets": list(self.offsets),
             "trigger": self.trigger,
-            **({"ctx": self.extra.get("system_from_context"), "weak": self.extra.get("weak_party")}
+            # which fields the text did not state but the rules inferred from the article
+            **({"inferred": {"system": bool(self.extra.get("system_from_context")),
+                             "party": bool(self.extra.get("weak_party"))}}
                if "system_from_context" in self.extra else {}),
         }
 
