@@ -27,7 +27,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_timex.py
+	$(BIN)/python bench/bench_kb.py
+	$(BIN)/python bench/bench_gate.py
+	$(BIN)/python bench/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) demo.db build *.egg-info src/*.egg-info

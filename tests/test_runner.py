@@ -472,3 +472,34 @@ def test_summary_line_is_readable() -> None:
         "10 articles read in 2.0s (5/s), 8 new, 2 extracted (3 events), 6 skipped, "
         "1 duplicates, 1 unchanged, 1 failed, 1 deals in the register"
     )
+
+
+def test_an_article_the_rules_fail_on_is_a_failure_not_a_crash(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from armstrack.cli.main import cli
+    from armstrack.events import extract as extract_module
+
+    original = extract_module.ArticleExtractor.extract
+
+    def failing(self, article, doc):
+        if article.id == "bad":
+            raise ValueError("rule crashed")
+        return original(self, article, doc)
+
+    monkeypatch.setattr(extract_module.ArticleExtractor, "extract", failing)
+    source = tmp_path / "in.jsonl"
+    lines = [{"id": name, "title": "t", "published": "2018-10-05", "url": None,
+              "text": "Russia signed a contract to sell S-400 missile systems to India."}
+             for name in ("bad", "good")]
+    lines[1]["text"] += " India will buy Rafale jets from France."
+    source.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    db = tmp_path / "r.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "ingest", "--workers", "1", str(source)])
+    assert result.exit_code == 1
+    assert "rule crashed" in result.stderr
+    store = Store(str(db))
+    assert {a.id for a in store.articles()} == {"bad", "good"}
+    assert {e.article for e in store.events()} == {"good"}
+    failures = list(store.failures())
+    assert len(failures) == 1 and "rule crashed" in failures[0].reason

@@ -20,7 +20,9 @@ Guarantees, and how they are kept:
   builds its own ``Extractor(nlp_batch_size, n_process=1)`` once) as soon as the
   first full batch of relevant articles is ready, and sends it whole batches;
   reading, gating and committing stay in this process. Inputs too small to
-  fill one batch never pay for starting workers.
+  fill one batch never pay for starting workers. (Spawned workers re-import
+  the main module: a script calling :func:`ingest` with ``workers > 1`` needs
+  the usual ``if __name__ == "__main__":`` guard; the CLI has it.)
 
 Policies (see also :mod:`armstrack.store.schema`):
 
@@ -198,17 +200,20 @@ def _init_worker(factory: Callable[[int, int], Any], batch_size: int) -> None:
     _WORKER_EXTRACTOR = factory(batch_size, 1)
 
 
-def _extract_in_worker(articles: list[Article]) -> list[list[Event]]:
+def _extract_in_worker(articles: list[Article]) -> list[list[Event] | str]:
     return _events_of(_WORKER_EXTRACTOR, articles)
 
 
-def _events_of(extractor: Any, articles: list[Article]) -> list[list[Event]]:
-    """The extractor's events per article, checked to come back in input order."""
-    out: list[list[Event]] = []
-    for expected, (article, events) in zip(articles, extractor.process(articles), strict=True):
+def _events_of(extractor: Any, articles: list[Article]) -> list[list[Event] | str]:
+    """The extractor's events per article (or why it failed on it), checked to come back in
+    input order. An article the rules fail on is recorded as a failure; the batch goes on."""
+    results = extractor.process_safe(articles) if hasattr(extractor, "process_safe") \
+        else extractor.process(articles)
+    out: list[list[Event] | str] = []
+    for expected, (article, events) in zip(articles, results, strict=True):
         if article.id != expected.id:
             raise RuntimeError(f"extractor returned {article.id!r} where {expected.id!r} was due")
-        out.append(list(events))
+        out.append(events if isinstance(events, str) else list(events))
     return out
 
 
@@ -224,7 +229,7 @@ class _Chunk:
     hashes: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     full: bool = False  # closed because it was full (so more input follows)
-    events: list[list[Event]] | None = None
+    events: list[list[Event] | str] | None = None
     future: Any = None
 
 
@@ -459,6 +464,9 @@ class _Run:
         if chunk.future is not None:
             chunk.events = chunk.future.get()
         for article, events in zip(chunk.relevant, chunk.events or [], strict=True):
+            if isinstance(events, str):  # stored all the same; the failure says why no events
+                self._failure(chunk, ReadFailure(article.path or article.id, events, article.id))
+                continue
             chunk.batch.add_events(article.id, events)
             self.summary.events += len(events)
         self.store.write_batch(chunk.batch)
