@@ -499,3 +499,17 @@ def test_cli_rejects_a_bad_publication_date() -> None:
 def test_cli_requires_a_sentence() -> None:
     result = CliRunner().invoke(_cli(), ["timex", "--published", "2019-11-26"])
     assert result.exit_code == 2
+
+
+def test_a_time_with_no_verb_above_it_does_not_hang() -> None:
+    """Regression: walking up to a verbless root used ``is`` on spaCy tokens (never true)."""
+    import threading
+
+    results: list = []
+    worker = threading.Thread(
+        target=lambda: results.append(tag_text("For buying in July.", date(2020, 1, 1))),
+        daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert results, "the tagger did not return"
+    assert [(t.text, t.interval.start) for t in results[0]] == [("in July", date(2019, 7, 1))]

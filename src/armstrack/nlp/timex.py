@@ -897,7 +897,7 @@ def _verb_tense(tok: Token, depth: int = 0) -> str:
         return "past" if "have" in lows and tok.tag_ == "VBN" else "future"
     head = tok.head
     if any(a.tag_ == "TO" for a in auxes):
-        if head is tok:
+        if head.i == tok.i:
             return "future"
         return "past" if _verb_tense(head, depth + 1) == "past" else "future"
     if "did" in lows or (lows & _PERFECT_AUX and tok.tag_ == "VBN") or lows & {"had"}:
@@ -907,7 +907,7 @@ def _verb_tense(tok: Token, depth: int = 0) -> str:
     if tok.tag_ == "VBN":
         if lows & _PRESENT_BE:
             return "present"
-        if not lows and tok.dep_ == "conj" and head is not tok:
+        if not lows and tok.dep_ == "conj" and head.i != tok.i:
             return _verb_tense(head, depth + 1)
         return "past"
     if tok.tag_ == "VBG":
@@ -924,7 +924,7 @@ def _verb_tense(tok: Token, depth: int = 0) -> str:
 
 def _verb_above(tok: Token) -> Token | None:
     """The nearest VERB/AUX ancestor ("buying" in "for buying" -> the verb "for" hangs on)."""
-    while tok.head is not tok:
+    while tok.head.i != tok.i:
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
             return tok
@@ -939,7 +939,7 @@ def _govern(span: Span) -> tuple[int | None, str]:
     inside = range(span.start, span.end)
     for _ in range(40):
         head = tok.head
-        if head is tok:
+        if head.i == tok.i:
             break
         tok = head
         if tok.i in inside:
