@@ -109,8 +109,8 @@ def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Ment
         for mention in inside:
             families.setdefault(mention.entry.family_name or mention.entry.name, mention)
         return list(families.values())
-    if not sentence_systems:
-        return []
+    if not sentence_systems or _unknown_designation(trigger, set()):
+        return []  # "received six CH-92A drones": not the Pantsir named later in the sentence
     nearest = min(sentence_systems, key=lambda m: abs(m.start - trigger.token.i))
     return [nearest]
 

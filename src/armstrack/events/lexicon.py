@@ -39,7 +39,7 @@ VERB_TRIGGERS: dict[str, TriggerSense] = {
     **_senses("contract", "acquire", "sign"),
     **_senses("delivery", "provide", "deliver supply ship transfer send provide export hand "
               "pledge donate gift give"),
-    **_senses("delivery", "acquire", "receive arrive"),
+    **_senses("delivery", "acquire", "receive arrive take"),
     **_senses("deployment", "hold", "deploy induct commission activate station operate field "
               "base"),
     **_senses("cancellation", "cut", "cancel suspend scrap terminate halt freeze block veto "

@@ -227,6 +227,8 @@ def collect_roles(trigger: Trigger, index: PartyIndex) -> Roles:
 def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Roles) -> None:
     verbal = is_verbal(token)
     subj_token, passive = subject(token) if verbal else (None, False)
+    if verbal and token.dep_ == "acl" and token.tag_ == "VBN":
+        passive = True  # "MiG-29 fighters donated by Russia"
     governor = None if verbal else _governor(token)
     if not verbal and governor is not None and _takes_governor_subject(token):
         subj_token, _ = subject(governor)

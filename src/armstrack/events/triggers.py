@@ -129,10 +129,14 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     if sense is None:
         return None
     objects = [c for c in token.children if c.dep_ in OBJECT_LIKE]
-    if token.dep_ == "relcl" and all(o.lower_ in {"that", "which"} for o in objects):
-        objects = [token.head]  # "the Super Hornets that Kuwait ordered"
+    if token.dep_ == "relcl" and all(o.lower_ in {"that", "which"} for o in objects) or \
+            token.dep_ == "acl" and token.tag_ == "VBN" and not objects and lemma in PARTICIPLES:
+        objects = [token.head]  # "the Super Hornets that Kuwait ordered", "jets donated by"
     if lemma in NEEDS_OBJECT and not objects:
         return None
+    if lemma == "take" and not (objects and any(_names_hardware(o) for o in objects) and any(
+            c.dep_ == "prep" and c.lower_ == "from" for c in token.children)):
+        return None  # only "has taken Pantsir-S1 systems from Russia"
     if lemma in HABITUAL_WITHOUT_OBJECT and not objects and not _is_passive(token):
         return None  # "Rabat also buys heavily from the United States"
     allow_money = lemma not in {"approve", "clear", "authorize", "authorise", "receive", "get"}
@@ -173,6 +177,10 @@ def _is_passive(token: Token) -> bool:
     return any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
 
 
+#: Participles that report a transfer of the noun they modify ("jets donated by Russia");
+#: others ("a cruiser commissioned in 1982", "jets taken from stocks") only describe it.
+PARTICIPLES = {"donate", "supply", "send", "deliver", "sell", "give", "pledge", "provide",
+               "gift", "order", "buy", "purchase", "export"}
 GIVING = {"give", "donate", "gift", "pledge", "promise"}
 
 
