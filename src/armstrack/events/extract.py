@@ -425,6 +425,15 @@ def _per_party(roles: Roles) -> list[Roles]:
     return out or [roles]
 
 
+def _in_future(when: Interval | None, published: date) -> bool:
+    """Whether a time lies wholly after publication (a deadline: more than a year after)."""
+    if when is None:
+        return False
+    if when.start is not None:
+        return when.start > published
+    return when.end is not None and (when.end - published).days > 365
+
+
 def _is_interest(token: Token) -> bool:
     """ "wants to buy", "is looking to acquire", "interested in buying"."""
     head = token.head
@@ -507,6 +516,8 @@ class ArticleExtractor:
                 trigger = Trigger(trigger.token, talks, trigger.content)
                 fine = "negated" if fine in {"negated", "denied"} else "asserted"
             when = times.get(trigger.token.i)
+            if fine == "asserted" and trigger.type != "negotiation" and _in_future(when, published):
+                fine = "planned"  # "with all 24 delivered by 2035": not yet happened
             for system, variant_roles in product(systems or [None], _per_party(roles)):
                 event = self._build(article, trigger, system, variant_roles, parties, sentence,
                                     sentence_states,
