@@ -90,6 +90,20 @@ def _is_rival(mention: Mention, doc: Doc, stop: Token | None) -> bool:
     return False
 
 
+def _in_clause(token: Token, root: Token) -> bool:
+    """``token`` is in ``root``'s subtree without crossing into another clause (a conjoined or
+    subordinate verb: "received drones from China and has taken Pantsir systems")."""
+    if not in_subtree(token, root):
+        return False
+    current = token
+    while current.i != root.i:
+        if current.pos_ in {"VERB", "AUX"} and current.dep_ in {"conj", "advcl", "ccomp",
+                                                               "parataxis"}:
+            return False
+        current = current.head
+    return True
+
+
 def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Mention]:
     """Systems the trigger is about: those in its phrase (each family once), else the nearest."""
     doc = trigger.token.doc
@@ -103,7 +117,7 @@ def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Ment
             return list({(m.entry.family_name or m.entry.name): m for m in own}.values())
     sentence_systems = [m for m in sentence_systems if not _is_rival(m, doc, trigger.token)]
     inside = [m for m in sentence_systems
-              if any(in_subtree(m.root(trigger.token.doc), r) for r in roots)]
+              if any(_in_clause(m.root(doc), r) for r in roots)]
     if inside:
         families: dict[str, Mention] = {}
         for mention in inside:
