@@ -279,6 +279,25 @@ def _one_stage_per_sentence(events: list[Event]) -> list[Event]:
     return [e for e in events if e.type not in _STAGES or id(e) in keep]
 
 
+def _settle_default_suppliers(events: list[Event]) -> None:
+    """A supplier defaulted to the system's origin yields to the one the article names.
+
+    "Denmark will give Ukraine F-16s ... the first six could be handed over around
+    the new year": the second sentence names no supplier, and the origin (USA) is
+    wrong; second-hand and re-exported systems are common, so the supplier the
+    article's own grammar gave for the same system and recipient wins.
+    """
+    named: dict[tuple, list[str]] = {}
+    for event in events:
+        if event.type != "sanction" and not event.extra.get("origin_supplier"):
+            named.setdefault((event.system, event.recipient), []).append(event.supplier)
+    for event in events:
+        if event.extra.get("origin_supplier"):
+            suppliers = named.get((event.system, event.recipient))
+            if suppliers:
+                event.supplier = Counter(suppliers).most_common(1)[0][0]
+
+
 def _first(values: list[str], exclude: set[str] = frozenset()) -> str | None:
     for value in values:
         if value not in exclude:
@@ -293,6 +312,7 @@ class Parties:
     actor: str | None = None
     target: str | None = None
     explicit: bool = False
+    supplier_is_origin_default: bool = False
 
 
 def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[str],
@@ -307,6 +327,7 @@ def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[st
         supplier = origin
     if supplier is None and origin and len(sides) >= 2 and not roles.recipient:
         return None  # e.g. US-Turkey talks *about* a Russian system: diplomacy, not a transfer
+    defaulted = supplier is None
     supplier = supplier or origin
     if supplier and roles.recipient and roles.recipient[0] == supplier and not sides:
         return None  # "the Pentagon plans to buy F-35s": domestic procurement, not a transfer
@@ -323,7 +344,8 @@ def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[st
         recipient = index.focus(exclude)
     if supplier is None or recipient is None or supplier == recipient:
         return None
-    return Parties(supplier, recipient, explicit=bool(roles.supplier or roles.recipient or sides))
+    return Parties(supplier, recipient, explicit=bool(roles.supplier or roles.recipient or sides),
+                   supplier_is_origin_default=defaulted)
 
 
 def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
@@ -489,9 +511,11 @@ class ArticleExtractor:
                                    if not _is_rival(m, doc, None))
             context.states.extend(m for m in _states_in(mentions, sentence) if m.kind == "state")
         _settle_weak_parties(events)
+        _settle_default_suppliers(events)
         events = [e for e in events if not e.extra.get("unsupported")]
         for event in events:  # working notes, not provenance
             event.extra.pop("nearby_states", None)
+            event.extra.pop("origin_supplier", None)
         return merge_events(_one_stage_per_sentence(events))
 
     def _sentence_events(self, article: Article, sentence: Span, sentences: list[Span],
@@ -568,7 +592,7 @@ class ArticleExtractor:
             system.start >= 0 else set()
         text = sentence.text.strip()
         start = offset + sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
-        return Event(
+        event = Event(
             article=article.id,
             type=trigger.type,
             modality=fine,
@@ -586,6 +610,8 @@ class ArticleExtractor:
             offsets=(start, start + len(text)),
             trigger=trigger.token.text,
         )
+        event.extra["origin_supplier"] = parties.supplier_is_origin_default
+        return event
 
 
 #: Verbs under which a nominal trigger is only talked about ("oppose the transfer").
