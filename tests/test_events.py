@@ -198,3 +198,10 @@ def test_a_dateline_is_neither_subject_nor_date(extractor):
     event = find(extract(extractor, text, date(2023, 8, 21)), "delivery", recipient="UKR")
     assert event.supplier == "NLD"
     assert event.time is not None and event.time.start == date(2023, 8, 20)
+
+
+def test_second_hand_supplier_named_once_holds_for_the_article(extractor):
+    text = ("Denmark will give Ukraine 19 F-16 fighter jets, the prime minister said.\n\n"
+            "The first six F-16s could be handed over to Ukraine around the new year.")
+    deliveries = [e for e in extract(extractor, text, date(2023, 8, 21)) if e.type == "delivery"]
+    assert deliveries and {(e.supplier, e.recipient) for e in deliveries} == {("DNK", "UKR")}
