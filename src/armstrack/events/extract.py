@@ -77,6 +77,10 @@ def _trigger_tokens(trigger: Trigger) -> list[Token]:
 
 def _is_rival(mention: Mention, doc: Doc, stop: Token | None) -> bool:
     """A system named as a rival or predecessor ("to replace its Tornados", "beating X")."""
+    if stop is not None and stop.i < mention.start and any(
+            t.lower_ in LINEAR_RIVAL_WORDS and t.dep_ != "prt"  # "handed over" is no rival
+            for t in doc[stop.i + 1 : mention.start]):
+        return True  # "chose the jet in January over used Eurofighters" (flat parse)
     current = doc[mention.start : mention.end].root
     for _ in range(12):
         if stop is not None and current.i == stop.i:
@@ -102,6 +106,10 @@ def _in_clause(token: Token, root: Token) -> bool:
             return False
         current = current.head
     return True
+
+
+#: Words that, between a trigger and a system, make the system a rival whatever the parse.
+LINEAR_RIVAL_WORDS = {"over", "beating", "than", "instead", "replacing", "replace", "rivals"}
 
 
 def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Mention]:
