@@ -137,7 +137,8 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     if lemma == "take" and not (objects and any(_names_hardware(o) for o in objects) and any(
             c.dep_ == "prep" and c.lower_ == "from" for c in token.children)):
         return None  # only "has taken Pantsir-S1 systems from Russia"
-    if lemma in HABITUAL_WITHOUT_OBJECT and not objects and not _is_passive(token):
+    clausal = any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)  # "delivering what ..."
+    if lemma in HABITUAL_WITHOUT_OBJECT and not objects and not clausal and not _is_passive(token):
         return None  # "Rabat also buys heavily from the United States"
     allow_money = lemma not in {"approve", "clear", "authorize", "authorise", "receive", "get"}
     if lemma in GIVING and not any(_names_hardware(o) for o in objects):
@@ -170,7 +171,7 @@ def _is_beaten(token: Token) -> bool:
 #: "cheapest to buy", "easy to maintain": a property of the system, not an event.
 EASE_ADJECTIVES = {"cheap", "easy", "hard", "difficult", "expensive", "costly", "simple"}
 HABITUAL_WITHOUT_OBJECT = {"buy", "sell", "purchase", "order", "acquire", "procure", "import",
-                           "export", "supply"}
+                           "export", "supply", "deliver", "send", "ship", "provide", "transfer"}
 
 
 def _is_passive(token: Token) -> bool:
