@@ -46,9 +46,19 @@ def test_examples_output_follows_the_spec(examples_prediction):
 def test_examples_score(examples_prediction):
     gold = json.loads((EXAMPLES / "gold.json").read_text())
     figures = score(gold, examples_prediction).figures
+    assert figures["event_f1"] >= 0.78, figures
+    assert figures["deal_f1"] >= 0.85, figures
+    assert figures["modality_acc"] >= 0.90, figures
+    assert figures["time_exact"] >= 0.75, figures
+
+
+def test_heldout_score():
+    """The set written by someone who never saw the rules: a guard against over-fitting."""
+    folder = ROOT / "bench" / "heldout"
+    gold = json.loads((folder / "gold.json").read_text())
+    figures = score(gold, run_extract(folder / "articles")).figures
     assert figures["event_f1"] >= 0.70, figures
-    assert figures["deal_f1"] >= 0.75, figures
-    assert figures["modality_acc"] >= 0.85, figures
+    assert figures["deal_f1"] >= 0.78, figures
 
 
 def _shared_scorer():
