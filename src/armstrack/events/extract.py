@@ -319,7 +319,6 @@ class Parties:
     recipient: str | None
     actor: str | None = None
     target: str | None = None
-    explicit: bool = False
     supplier_is_origin_default: bool = False
 
 
@@ -352,8 +351,7 @@ def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[st
         recipient = index.focus(exclude)
     if supplier is None or recipient is None or supplier == recipient:
         return None
-    return Parties(supplier, recipient, explicit=bool(roles.supplier or roles.recipient or sides),
-                   supplier_is_origin_default=defaulted)
+    return Parties(supplier, recipient, supplier_is_origin_default=defaulted)
 
 
 def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
@@ -378,7 +376,7 @@ def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
         target = index.most_salient(list(reversed(context_states)), exclude)
     if actor is None or target is None or actor == target:
         return None
-    return Parties(None, None, actor=actor, target=target, explicit=True)
+    return Parties(None, None, actor=actor, target=target)
 
 
 def _attached_timex(trigger: Trigger, timexes: list[Any], reporter: Token | None) -> Any:

@@ -8,9 +8,7 @@ guide rather than like tree walks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 OBJECT_DEPS = {"dobj", "dative", "attr", "oprd"}
@@ -91,20 +89,6 @@ def subject(token: Token) -> tuple[Token | None, bool]:
     return None, passive
 
 
-def children_with(token: Token, deps: set[str]) -> Iterator[Token]:
-    return (child for child in token.children if child.dep_ in deps)
-
-
-def prep_objects(token: Token, preps: set[str]) -> Iterator[tuple[str, Token]]:
-    """(preposition, object) pairs hanging off a token: ("to", Turkey) in "deliver to Turkey"."""
-    for child in token.children:
-        if child.dep_ in {"prep", "agent", "dative"} and child.lower_ in preps:
-            for obj in child.children:
-                if obj.dep_ in {"pobj", "pcomp"}:
-                    yield child.lower_, obj
-                    yield from ((child.lower_, c) for c in obj.conjuncts)
-
-
 def conjuncts_and_self(token: Token) -> list[Token]:
     return [token, *token.conjuncts]
 
@@ -113,7 +97,3 @@ def in_subtree(token: Token, root: Token) -> bool:
     return root.left_edge.i <= token.i <= root.right_edge.i and (
         token.i == root.i or any(a.i == root.i for a in token.ancestors)
     )
-
-
-def sentence_of(token: Token) -> Span:
-    return token.sent
