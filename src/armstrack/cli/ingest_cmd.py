@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from armstrack.cli.options import DATE
 from armstrack.store import SchemaVersionError, Store, StoreNotFound
 
 
@@ -29,19 +30,6 @@ def _open(ctx: click.Context, *, create: bool) -> Store:
     except (StoreNotFound, SchemaVersionError) as exc:
         raise click.ClickException(str(exc)) from exc
 
-
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        from armstrack.ingest import parse_date_string
-
-        found = parse_date_string(value)
-        if found is None:
-            raise click.BadParameter(f"not a date: {value!r} (use YYYY-MM-DD)") from None
-        return found
 
 
 def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
@@ -65,8 +53,7 @@ def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option(
     "--published",
-    callback=_parse_date,
-    metavar="DATE",
+    type=DATE,
     help="Publication date for articles that give none (never overrides their own).",
 )
 @click.option(

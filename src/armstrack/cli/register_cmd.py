@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import click
 
+from armstrack.cli.options import DATE
 from armstrack.model import Article, Event, ReadFailure
 from armstrack.register import (
     ARTICLE_COLUMNS,
@@ -39,19 +40,6 @@ from armstrack.register import (
 ALL_STATUSES = (*STATUS_ORDER, "cancelled", "prospective")
 
 
-class _DateType(click.ParamType):
-    name = "DATE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
-
-
-DATE = _DateType()
 
 
 def _fail_line(message: str) -> None:
@@ -163,7 +151,7 @@ def run_extractor(
 @click.option("--max-bytes", type=int, default=None, help="Largest file or record held at once.")
 @click.option("--batch-size", type=int, default=32, show_default=True)
 @click.option(
-    "--jobs",
+    "--workers",
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
@@ -175,7 +163,7 @@ def extract(
     published: date | None,
     max_bytes: int | None,
     batch_size: int,
-    jobs: int,
+    workers: int,
 ) -> None:
     """Extract events and deals from PATH... (files, folders, JSONL(.gz), - for stdin) as JSON.
 
@@ -190,7 +178,7 @@ def extract(
         options.max_bytes = max_bytes
     failures: list[str] = []
     articles = _articles_only(read_inputs(list(paths), options), failures)
-    results = run_extractor(articles, failures, batch_size=batch_size, jobs=jobs)
+    results = run_extractor(articles, failures, batch_size=batch_size, jobs=workers)
 
     if fmt == "jsonl":
         out = sys.stdout
