@@ -59,6 +59,10 @@ def find(events, type_, supplier=None, recipient=None, system=None):
          "Russia.", "sanction", None, None, "Su-35", "irrealis"),
         ("Under the deal, Poland will produce the K2 tank locally from 2026 with technology "
          "from Hyundai Rotem.", "production", "KOR", "POL", "K2", "irrealis"),
+        ("India tested the S-400 system near New Delhi last week.",
+         "deployment", "RUS", "IND", "S-400", "realis"),
+        ("The UAE and the United States signed a letter of offer and acceptance for 50 F-35 jets.",
+         "contract", "USA", "ARE", "F-35", "realis"),
     ],
 )
 def test_each_event_type(extractor, text, type_, supplier, recipient, system, coarse):

@@ -34,14 +34,14 @@ VERB_TRIGGERS: dict[str, TriggerSense] = {
               "notify"),
     **_senses("negotiation", "acquire", "select choose pick shortlist ask"),
     **_senses("agreement", "mutual", "agree"),
-    **_senses("contract", "acquire", "buy purchase order acquire procure import"),
+    **_senses("contract", "acquire", "buy purchase order acquire procure import lease"),
     **_senses("contract", "provide", "sell"),
     **_senses("contract", "acquire", "sign"),
     **_senses("delivery", "provide", "deliver supply ship transfer send provide export hand "
               "pledge donate gift give"),
     **_senses("delivery", "acquire", "receive arrive take"),
     **_senses("deployment", "hold", "deploy induct commission activate station operate field "
-              "base"),
+              "base test"),
     **_senses("cancellation", "cut", "cancel suspend scrap terminate halt freeze block veto "
               "revoke expel exclude abandon drop shelve ditch axe collapse reject"),
     **_senses("sanction", "sanction", "sanction penalize penalise"),

@@ -64,6 +64,10 @@ def _noun_sense(token: Token) -> TriggerSense | None:
     lower = token.lower_
     if lemma == "talk" and lower != "talks":
         return None
+    if lemma == "letter" and any(t.lower_ == "acceptance" for t in token.subtree):
+        return TriggerSense("contract", "mutual")  # a letter of offer and acceptance (LOA)
+    if lemma == "offer" and token.head.lower_ == "of" and token.head.head.lemma_ == "letter":
+        return None
     if lemma in {"order", "deal"}:
         prev = token.doc[token.i - 1] if token.i > 0 else None
         if prev is not None and prev.lower_ in {"in", "great", "good"}:
@@ -134,6 +138,8 @@ def _verb_sense(token: Token) -> TriggerSense | None:
         objects = [token.head]  # "the Super Hornets that Kuwait ordered", "jets donated by"
     if lemma in NEEDS_OBJECT and not objects:
         return None
+    if lemma == "test" and not (objects and any(_names_hardware(o) for o in objects)):
+        return None  # "tested the S-400 system", not "tested the waters"
     if lemma == "take" and not (objects and any(_names_hardware(o) for o in objects) and any(
             c.dep_ == "prep" and c.lower_ == "from" for c in token.children)):
         return None  # only "has taken Pantsir-S1 systems from Russia"
