@@ -48,8 +48,10 @@ def clause_chain(trigger: Token, event_type: str) -> tuple[list[Token], Token | 
     current = trigger
     for _ in range(10):
         dep, head = current.dep_, current.head
-        if head.i == current.i or dep in {"ROOT", "parataxis", "advcl"}:
+        if head.i == current.i or dep in {"ROOT", "parataxis"}:
             return chain, None
+        if dep == "advcl" and not (is_infinitival(current) and current.i == trigger.i):
+            return chain, None  # "after delivery began" keeps its own factuality; "to test" not
         if dep == "relcl" and not is_infinitival(current):
             return chain, None
         if head.lemma_ in REPORTING_VERBS and dep in {"ccomp", "xcomp", "advcl", "dobj"}:
@@ -64,7 +66,8 @@ def clause_chain(trigger: Token, event_type: str) -> tuple[list[Token], Token | 
             chain.append(current)
             continue
         if dep in {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "attr", "oprd", "acl",
-                   "relcl", "pcomp", "appos", "compound", "conj", "prep", "auxpass", "aux"}:
+                   "relcl", "pcomp", "advcl", "appos", "compound", "conj", "prep", "auxpass",
+                   "aux"}:
             current = head
             chain.append(current)
             continue
