@@ -123,7 +123,7 @@ def decide(trigger: Token, event_type: str) -> str:
             found.add("denied")
         if link.lemma_ in HOPE_WORDS:
             found.add("hoped")
-        if link.lemma_ in REFUSAL_WORDS:
+        if link.lemma_ in REFUSAL_WORDS and link.i != trigger.i:  # "rejected a plan" reports one
             found.add("negated")
         if _has_yet_to(link):
             found.add("negated")
