@@ -149,6 +149,10 @@ class Quantity:
     def to_json(self) -> dict[str, Any]:
         return {"value": self.value, "unit": self.unit}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Quantity | None:
+        return cls(data["value"], data["unit"]) if data else None
+
 
 @dataclass
 class Money:
@@ -157,6 +161,10 @@ class Money:
 
     def to_json(self) -> dict[str, Any]:
         return {"amount": self.amount, "currency": self.currency}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Money | None:
+        return cls(data["amount"], data["currency"]) if data else None
 
 
 @dataclass
@@ -208,7 +216,6 @@ class Event:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Event:
-        q, v = data.get("quantity"), data.get("value")
         return cls(
             article=data["article"],
             type=data["type"],
@@ -220,8 +227,8 @@ class Event:
             system=data.get("system"),
             variant=data.get("variant"),
             time=Interval.from_json(data.get("time")),
-            quantity=Quantity(q["value"], q["unit"]) if q else None,
-            value=Money(v["amount"], v["currency"]) if v else None,
+            quantity=Quantity.from_json(data.get("quantity")),
+            value=Money.from_json(data.get("value")),
             source=data.get("source"),
             evidence=data.get("evidence") or "",
             offsets=tuple(data.get("offsets") or (0, 0)),

@@ -295,7 +295,6 @@ class Deal:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Deal:
         """Inverse of :meth:`to_json`, so a store may persist a deal as one JSON document."""
-        q, v = data.get("quantity"), data.get("value")
         return cls(
             supplier=data["supplier"],
             recipient=data["recipient"],
@@ -305,8 +304,8 @@ class Deal:
             last_reported=_date(data.get("last_reported")),
             events=list(data.get("events") or ()),
             variants=list(data.get("variants") or ()),
-            quantity=Quantity(q["value"], q["unit"]) if q else None,
-            value=Money(v["amount"], v["currency"]) if v else None,
+            quantity=Quantity.from_json(data.get("quantity")),
+            value=Money.from_json(data.get("value")),
             sanction_events=list(data.get("sanction_events") or ()),
             sanctions=list(data.get("sanctions") or ()),
             sources=[Source.from_json(s) for s in data.get("sources") or ()],
