@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import product
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -451,20 +450,14 @@ def _dates_reporting(timex: Any, doc: Doc) -> bool:
     return head_i is not None and doc[head_i].lemma_ in REPORTING_VERBS
 
 
-def _per_party(roles: Roles) -> list[Roles]:
-    """ "Denmark and the Netherlands pledged ...": one event per coordinated supplier (and per
-    coordinated recipient), each a transfer of its own in the register."""
-    suppliers = list(dict.fromkeys(roles.supplier))[:1] or [None]
-    recipients = [roles.recipient[0] if roles.recipient else None]
-    if len(suppliers) == 1 and len(recipients) == 1:
+def _per_counterpart(roles: Roles, system: Mention | None) -> list[Roles]:
+    """ "New Delhi is in talks with Vietnam and Indonesia": one event per counterpart of the
+    system's origin state, each a transfer of its own in the register."""
+    origin = getattr(system.entry, "origin", None) if system is not None else None
+    sides = [p for p in dict.fromkeys(roles.parties) if p not in NON_TRANSFER_PARTIES]
+    if origin not in sides or len(sides) < 3 or roles.recipient:
         return [roles]
-    out = []
-    for supplier, recipient in product(suppliers, recipients):
-        if supplier is not None and supplier == recipient:
-            continue
-        out.append(replace(roles, supplier=[supplier] if supplier else [],
-                           recipient=[recipient] if recipient else []))
-    return out or [roles]
+    return [replace(roles, parties=[origin, side]) for side in sides if side != origin]
 
 
 def _in_future(when: Interval | None, published: date) -> bool:
@@ -562,7 +555,9 @@ class ArticleExtractor:
             when = times.get(trigger.token.i)
             if fine == "asserted" and trigger.type != "negotiation" and _in_future(when, published):
                 fine = "planned"  # "with all 24 delivered by 2035": not yet happened
-            for system, variant_roles in product(systems or [None], _per_party(roles)):
+            pairs = [(system, counterpart) for system in systems or [None]
+                     for counterpart in _per_counterpart(roles, system)]
+            for system, variant_roles in pairs:
                 event = self._build(article, trigger, system, variant_roles, parties, sentence,
                                     sentence_states,
                                     context_states, fine, when, source, offset)
