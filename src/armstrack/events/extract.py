@@ -29,7 +29,7 @@ from armstrack.events.lexicon import (
 )
 from armstrack.events.merge import merge_events
 from armstrack.events.participants import PartyIndex, Roles, collect_roles
-from armstrack.events.syntax import in_subtree
+from armstrack.events.syntax import in_subtree, subject
 from armstrack.events.triggers import Trigger, find_triggers
 from armstrack.model import Article, Event, Interval
 from armstrack.nlp.entities import Mention, dateline_spans, mentions_of
@@ -123,6 +123,10 @@ def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Ment
         if own:
             return list({(m.entry.family_name or m.entry.name): m for m in own}.values())
     sentence_systems = [m for m in sentence_systems if not _is_rival(m, doc, trigger.token)]
+    if token.pos_ in {"VERB", "AUX"}:  # "the first 10 K2 tanks ... are to be delivered"
+        theme, passive = subject(token)
+        if passive and theme is not None and theme.ent_type_ not in {"ARMS_STATE", "ARMS_ORG"}:
+            roots = [*roots, theme]
     inside = [m for m in sentence_systems
               if any(_in_clause(m.root(doc), r) for r in roots)]
     if inside:
