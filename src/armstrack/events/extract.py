@@ -77,7 +77,8 @@ def _trigger_tokens(trigger: Trigger) -> list[Token]:
 def _is_rival(mention: Mention, doc: Doc, stop: Token | None) -> bool:
     """A system named as a rival or predecessor ("to replace its Tornados", "beating X")."""
     if stop is not None and stop.i < mention.start and any(
-            t.lower_ in LINEAR_RIVAL_WORDS and t.dep_ != "prt"  # "handed over" is no rival
+            t.lower_ in LINEAR_RIVAL_WORDS and t.dep_ not in {"prt", "quantmod", "advmod"}
+            # "handed over", "more than 20", "over 30 jets" name no rival
             for t in doc[stop.i + 1 : mention.start]):
         return True  # "chose the jet in January over used Eurofighters" (flat parse)
     current = doc[mention.start : mention.end].root

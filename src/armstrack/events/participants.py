@@ -177,7 +177,8 @@ def _prep_parties(index: PartyIndex, token: Token, preps: set[str]) -> list[str]
                  if g.dep_ == "pobj")
     for current in queue:
         for child in current.children:
-            if child.dep_ in {"prep", "agent", "dative"} and child.lower_ in preps:
+            if child.dep_ in {"prep", "agent", "dative"} and child.lower_ in preps and \
+                    child.head.lower_ != "according":  # "according to the Russian newspaper"
                 objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
                 for party in index.parties_of(objects):
                     if party not in out:
