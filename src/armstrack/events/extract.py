@@ -145,7 +145,8 @@ def _anaphor(trigger: Trigger, sentence: Span) -> str | None:
     """A generic weapon noun in the trigger's phrase or sentence ("the missile system")."""
     for token in sentence:
         lemma = token.lemma_.lower()
-        if token.pos_ == "NOUN" and lemma in ANAPHORIC_WEAPON_NOUNS:
+        if token.pos_ == "NOUN" and lemma in ANAPHORIC_WEAPON_NOUNS and \
+                token.dep_ not in {"compound", "nmod", "amod"}:  # "twin-engine fighters"
             return lemma
     return None
 
