@@ -155,8 +155,9 @@ def _generic_object(trigger: Trigger) -> bool:
     """ "sell more arms", "military technology": the article names no system for this event."""
     for root in _trigger_tokens(trigger):
         for child in root.children:
-            if child.dep_ in {"dobj", "pobj", "nsubjpass"} and child.lemma_.lower() in GENERIC_ARMS:
-                return True
+            if child.dep_ in {"dobj", "pobj", "nsubjpass", "compound", "amod"} and \
+                    child.lemma_.lower() in GENERIC_ARMS:
+                return True  # "sell more arms", "arms sales"
             if child.dep_ == "prep":
                 for grand in child.children:
                     if grand.dep_ == "pobj" and grand.lemma_.lower() in GENERIC_ARMS:

@@ -132,6 +132,8 @@ def decide(trigger: Token, event_type: str) -> str:
             negation_dep = cue.dep_ in {"neg", "advmod", "det", "preconj"}
             if negation_dep and _is_negation(cue) or lower in {"nearly", "almost"}:
                 found.add("negated")
+            elif lower in PLANNED_AUX | POSSIBLE_AUX and cue.tag_ != "MD":
+                continue  # "in May" is a month, "will" a noun
             elif lower == "would":
                 found.add("planned" if reported_past and not conditional else "possible")
             elif lower in POSSIBLE_AUX or lemma in POSSIBLE_LEMMAS:
