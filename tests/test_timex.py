@@ -513,3 +513,20 @@ def test_a_time_with_no_verb_above_it_does_not_hang() -> None:
     worker.join(timeout=60)
     assert results, "the tagger did not return"
     assert [(t.text, t.interval.start) for t in results[0]] == [("in July", date(2019, 7, 1))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "start", "end"),
+    [
+        ("Six aircraft landed at the airport over the weekend.", date(2022, 4, 11),
+         date(2022, 4, 9), date(2022, 4, 10)),
+        ("The jets arrived over the weekend.", date(2022, 4, 10), date(2022, 4, 9),
+         date(2022, 4, 10)),
+        ("The jets will arrive over the weekend.", date(2022, 4, 11), date(2022, 4, 16),
+         date(2022, 4, 17)),
+    ],
+)
+def test_the_weekend_follows_the_tense(sentence, published, start, end) -> None:
+    [found] = tag_text(sentence, published)
+    assert found.text == "over the weekend"
+    assert (found.interval.start, found.interval.end) == (start, end)

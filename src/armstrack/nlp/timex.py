@@ -698,6 +698,21 @@ def _weekend(p: date, rel: str) -> Period:
     return sat, sat + timedelta(days=1)
 
 
+def _h_the_weekend(m: re.Match[str], ctx: _Ctx) -> _Core | None:
+    """ "over the weekend": the nearest weekend on or before P (past tense), else after it."""
+
+    def resolve(p: date, tense: str) -> Period:
+        saturday = _week_of(p)[0] + timedelta(days=5)
+        if tense == "future":
+            return (saturday, saturday + timedelta(days=1)) if p <= saturday + timedelta(days=1) \
+                else (saturday + timedelta(days=7), saturday + timedelta(days=8))
+        if p < saturday:
+            saturday -= timedelta(days=7)
+        return saturday, saturday + timedelta(days=1)
+
+    return _core(m, resolve)
+
+
 def _h_dayword(m: re.Match[str], ctx: _Ctx) -> _Core | None:
     word = " ".join(m.group().lower().split())
     offset = {"yesterday": -1, "tomorrow": 1, "last night": -1}.get(word, 0)
@@ -813,6 +828,7 @@ _RULES: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
     (_rx(r"\b(?P<rel>(?i:this\s+past|this|next|last|previous|prior|current|coming|the\s+"
          r"(?:current|coming|next|previous|prior|past|last|following|same)))\s+"
          r"(?P<u>(?i:year|month|week|quarter|decade|weekend))\b"), _h_relative, 1),
+    (_rx(r"(?i:\b(?:over|at|during|on)\s+the\s+weekend\b)"), _h_the_weekend, 1),
     (_rx(r"(?i:\b(?:today|yesterday|tomorrow|tonight|last\s+night|this\s+"
          r"(?:morning|afternoon|evening))\b)"), _h_dayword, 1),
     (_rx(rf"(?:\b(?P<rel>(?i:last|next|this|coming|past))\s+)?\b(?P<wd>{_WEEKDAY})\b"),
