@@ -32,7 +32,7 @@ from armstrack.events.participants import PartyIndex, Roles, collect_roles
 from armstrack.events.syntax import in_subtree, subject
 from armstrack.events.triggers import Trigger, find_triggers
 from armstrack.model import Article, Event, Interval
-from armstrack.nlp.entities import Mention, dateline_spans, mentions_of
+from armstrack.nlp.entities import Mention, doc_datelines, mentions_of
 
 #: Which system categories a generic noun can refer back to ("the jets" -> aircraft).
 ANAPHOR_CATEGORIES: dict[str, set[str]] = {
@@ -414,7 +414,7 @@ def assign_times(triggers: list[Trigger], timexes: list[Any]) -> dict[int, Inter
     reporting ("..., the ministry said on Tuesday"), belongs to the nearest trigger.
     """
     if triggers:  # a dateline's date is when the story was filed, not when things happened
-        datelines = dateline_spans(triggers[0].token.doc.text)
+        datelines = doc_datelines(triggers[0].token.doc)
         timexes = [t for t in timexes
                    if not any(start <= t.start_char < end for start, end in datelines)]
     attached: dict[int, Any] = {}

@@ -230,17 +230,15 @@ def load_nonstate(raw: RawKB, data_dir: Path) -> None:
         raw.entries[pid] = Entry(
             id=pid, kind="state", name=r["name"], state=None, party=pid, category="non-state"
         )
-        for i, form in enumerate([r["name"], *split_list(r.get("aliases", ""))]):
-            raw.surfaces.append(
-                Surface(
-                    form,
-                    pid,
-                    "name" if i == 0 else "alias",
-                    default_case(form),
-                    RANK_STATE,
-                    origin_file="nonstate.tsv",
-                )
-            )
+        _add_names(raw, pid, r["name"], r.get("aliases", ""), RANK_STATE, "nonstate.tsv")
+
+
+def _add_names(raw: RawKB, entry_id: str, name: str, aliases: str, rank: int,
+               origin_file: str) -> None:
+    """An entry's name and ``;``-separated aliases as surfaces of the automaton."""
+    for i, form in enumerate([name, *split_list(aliases)]):
+        raw.surfaces.append(Surface(form, entry_id, "name" if i == 0 else "alias",
+                                    default_case(form), rank, origin_file=origin_file))
 
 
 def load_institutions(raw: RawKB, data_dir: Path) -> None:
@@ -289,17 +287,8 @@ def load_organisations(raw: RawKB, data_dir: Path) -> None:
             category=r.get("kind") or "maker",
             parent=r.get("parent") or None,
         )
-        for i, form in enumerate([r["name"], *split_list(r.get("aliases", ""))]):
-            raw.surfaces.append(
-                Surface(
-                    form,
-                    oid,
-                    "name" if i == 0 else "alias",
-                    default_case(form),
-                    RANK_ORGANISATION,
-                    origin_file="organisations.tsv",
-                )
-            )
+        _add_names(raw, oid, r["name"], r.get("aliases", ""), RANK_ORGANISATION,
+                   "organisations.tsv")
 
 
 def load_systems(raw: RawKB, data_dir: Path) -> None:

@@ -61,6 +61,13 @@ def dateline_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in DATELINE.finditer(text)]
 
 
+def doc_datelines(doc: Doc) -> list[tuple[int, int]]:
+    """``dateline_spans`` of a parsed document, computed once per document."""
+    if "armstrack_datelines" not in doc.user_data:
+        doc.user_data["armstrack_datelines"] = dateline_spans(doc.text)
+    return doc.user_data["armstrack_datelines"]
+
+
 def find_mentions(doc: Doc, kb: Any) -> list[Mention]:
     """Knowledge-base mentions aligned to token boundaries (widened when a match cuts a token).
 
@@ -68,7 +75,7 @@ def find_mentions(doc: Doc, kb: Any) -> list[Mention]:
     place a story was filed from is neither a party nor, for "Milan", a missile.
     """
     mentions: list[Mention] = []
-    datelines = dateline_spans(doc.text)
+    datelines = doc_datelines(doc)
     for match in kb.find(doc.text):
         if any(start <= match.start < end for start, end in datelines):
             continue
