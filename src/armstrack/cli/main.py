@@ -6,6 +6,7 @@ import os
 
 import click
 
+from armstrack.cli.corpus_cmd import corpus
 from armstrack.cli.ingest_cmd import failures, ingest, status
 from armstrack.cli.register_cmd import deals, export, extract, show
 from armstrack.cli.resolve_cmd import resolve
@@ -31,6 +32,6 @@ def cli(ctx: click.Context, db_path: str) -> None:
     ctx.obj["db"] = db_path
 
 
-for command in (ingest, status, failures, deals, show, export, extract, timex, resolve,
+for command in (ingest, status, failures, deals, show, export, extract, timex, resolve, corpus,
                 score_command):
     cli.add_command(command)
