@@ -208,10 +208,9 @@ class Event:
             "evidence": self.evidence,
             "offsets": list(self.offsets),
             "trigger": self.trigger,
-            # which fields the text did not state but the rules inferred from the article
-            **({"inferred": {"system": bool(self.extra.get("system_from_context")),
-                             "party": bool(self.extra.get("weak_party"))}}
-               if "system_from_context" in self.extra else {}),
+            # the participants that the evidence sentence does not name (taken from the article)
+            **({"inferred": list(self.extra["inferred"])} if "inferred" in self.extra else {}),
+            "confidence": self.confidence,
         }
 
     @classmethod

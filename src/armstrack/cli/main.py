@@ -8,6 +8,7 @@ import click
 
 from armstrack.cli.corpus_cmd import corpus
 from armstrack.cli.ingest_cmd import failures, ingest, status
+from armstrack.cli.learn_cmd import learn
 from armstrack.cli.register_cmd import deals, export, extract, show
 from armstrack.cli.resolve_cmd import resolve
 from armstrack.cli.score_cmd import score_command
@@ -33,5 +34,5 @@ def cli(ctx: click.Context, db_path: str) -> None:
 
 
 for command in (ingest, status, failures, deals, show, export, extract, timex, resolve, corpus,
-                score_command):
+                learn, score_command):
     cli.add_command(command)

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from armstrack.events import amounts, attribution, modality
 from armstrack.events.lexicon import (
     ANAPHORIC_WEAPON_NOUNS,
+    COMPETITION_WORDS,
     GENERIC_ARMS,
     INTEREST_VERBS,
     REPORTING_VERBS,
@@ -484,20 +485,94 @@ def _is_interest(token: Token) -> bool:
     return token.dep_ == "pcomp" and head.head.lemma_.lower() in INTEREST_VERBS
 
 
+def _competition_events(article: Article, sentences: list[Span], mentions: list[Mention],
+                        parties: PartyIndex, events: list[Event]) -> list[Event]:
+    """Bids in a competition: each system named beside a competition word is offered.
+
+    A tender sentence lists its contenders without a transfer verb for each
+    ("the Rafale, the Typhoon and the Gripen are competing for the order"); the
+    trigger rules take such systems for rivals. Here each contender becomes a
+    `negotiation` from its origin state to the buyer: the state the sentence
+    names that is no contender's origin, else the state the article is about.
+    These are candidates like any other: the learned layer decides.
+    """
+    seen = {(e.type, e.supplier, e.recipient, e.system) for e in events}
+    recipients = [e.recipient for e in events if e.recipient and not e.extra.get("weak_party")]
+    out: list[Event] = []
+    for sentence in sentences:
+        if not any(t.lemma_.lower() in COMPETITION_WORDS or t.lower_ in COMPETITION_WORDS
+                   for t in sentence):
+            continue
+        systems = _systems_in(mentions, sentence)
+        if not systems:
+            continue
+        origins = {m.entry.origin or m.entry.state for m in systems}
+        states = [p for p in dict.fromkeys(m.party for m in _states_in(mentions, sentence))
+                  if p not in origins and p not in NON_TRANSFER_PARTIES]
+        named = bool(states)
+        buyer = states[0] if named else next(
+            (r for r in reversed(recipients) if r not in origins), None) or parties.focus(origins)
+        if buyer is None:
+            continue
+        text = sentence.text.strip()
+        start = article.body_start + sentence.start_char + (len(sentence.text)
+                                                           - len(sentence.text.lstrip()))
+        for mention in {m.entry.family_name or m.entry.name: m for m in systems}.values():
+            origin = mention.entry.origin or mention.entry.state
+            family = mention.entry.family_name or mention.entry.name
+            key = ("negotiation", origin, buyer, family)
+            if origin is None or origin == buyer or key in seen:
+                continue
+            seen.add(key)
+            event = Event(article=article.id, type="negotiation", modality="asserted",
+                          supplier=origin, recipient=buyer, system=family,
+                          variant=mention.entry.name if mention.entry.name != family else None,
+                          evidence=text, offsets=(start, start + len(text)), trigger="competition")
+            event.extra.update(competition=True, weak_party=not named, origin_supplier=True,
+                               system_from_context=False, trigger_lemma="competition",
+                               category=mention.entry.category)
+            out.append(event)
+    return out
+
+
 def _reporting_head(trigger: Trigger) -> Token | None:
     _, reporter = modality.clause_chain(trigger.token, trigger.type)
     return reporter
 
 
-class ArticleExtractor:
-    """Turns one parsed article into events; holds the compiled tools, not per-article state."""
+def default_reviewer() -> Any | None:
+    """The learned layer that reviews rule candidates, as ``$ARMSTRACK_LEARNED`` says.
 
-    def __init__(self, tagger: Any | None = None) -> None:
+    Unset: the shipped model (``events/data/model.json``); ``off``: none, the
+    rules alone decide (for comparisons); a path: that model file.
+    """
+    import os
+    from pathlib import Path
+
+    from armstrack.events.learned import load_layer
+
+    setting = os.environ.get("ARMSTRACK_LEARNED", "").strip()
+    if setting.lower() in {"off", "0", "no", "none", "rules"}:
+        return None
+    return load_layer(Path(setting)) if setting else load_layer()
+
+
+class ArticleExtractor:
+    """Turns one parsed article into events; holds the compiled tools, not per-article state.
+
+    ``reviewer`` (anything with ``review(events, doc, article) -> events``) sees
+    the rule candidates of each article last: by default the learned layer.
+    """
+
+    _DEFAULT: Any = object()
+
+    def __init__(self, tagger: Any | None = None, reviewer: Any = _DEFAULT) -> None:
         if tagger is None:
             from armstrack.nlp.timex import TimexTagger
 
             tagger = TimexTagger()
         self.tagger = tagger
+        self.reviewer = default_reviewer() if reviewer is ArticleExtractor._DEFAULT else reviewer
 
     def extract(self, article: Article, doc: Doc) -> list[Event]:
         """Events of an article whose body was parsed into ``doc``."""
@@ -518,11 +593,14 @@ class ArticleExtractor:
             context.states.extend(m for m in _states_in(mentions, sentence) if m.kind == "state")
         _settle_weak_parties(events)
         _settle_default_suppliers(events)
+        events.extend(_competition_events(article, sentences, mentions, parties, events))
         events = [e for e in events if not e.extra.get("unsupported")]
         for event in events:  # working notes, not provenance
             event.extra.pop("nearby_states", None)
-            event.extra.pop("origin_supplier", None)
-        return merge_events(_one_stage_per_sentence(events))
+        events = merge_events(_one_stage_per_sentence(events))
+        if self.reviewer is not None:
+            events = self.reviewer.review(events, doc, article)
+        return events
 
     def _sentence_events(self, article: Article, sentence: Span, sentences: list[Span],
                          index: int, mentions: list[Mention], parties: PartyIndex,
@@ -619,6 +697,9 @@ class ArticleExtractor:
             trigger=trigger.token.text,
         )
         event.extra["origin_supplier"] = parties.supplier_is_origin_default
+        event.extra["trigger_lemma"] = trigger.token.lemma_.lower()
+        if entry is not None:
+            event.extra["category"] = entry.category
         return event
 
 

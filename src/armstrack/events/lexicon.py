@@ -103,3 +103,13 @@ ANAPHORIC_WEAPON_NOUNS = {
     "vehicle", "boat", "destroyer", "regiment", "squadron", "airframe", "component", "part",
     "warship", "bomber", "trainer", "transport", "engine", "satellite",
 }
+
+#: Words of a competition or tender: every system named beside them is a bid, a `negotiation`
+#: between its maker's state and the buyer ("the Gripen and the Rafale are vying for Brazil's
+#: order", "was shortlisted", "the front-runner").
+COMPETITION_WORDS = {
+    "compete", "competition", "competitor", "competing", "tender", "bid", "bidder", "bidding",
+    "contest", "contender", "race", "shortlist", "shortlisted", "front-runner", "frontrunner",
+    "favourite", "favorite", "vie", "vying", "finalist", "run-off", "runoff", "rival",
+    "contention", "candidate", "short-list",
+}

@@ -184,11 +184,11 @@ def header_date(line: str) -> tuple[date, bool] | None:
     return day, bool(_UPDATED.search(plain))
 
 
-_DATELINE_END = re.compile(
-    r"\s[-\u2013\u2014]{1,2}\s|\((?:Reuters|AP|AFP|UPI|Bloomberg|dpa|Xinhua|TASS)\)"
-    r"|/PRNewswire(?:-\w+)?/|/CNW/|/Business\s?Wire/|/Globe\s?Newswire/",
-    re.I,
-)
+#: Any agency's tag in a dateline: "(Reuters)", "(Anadolu Agency)", "/PRNewswire/".
+AGENCY_TAG = r"(?:\([A-Z][\w.&'\u2019/ -]{0,40}\)|/[A-Z][\w -]{1,30}/)"
+
+_DATELINE_END = re.compile(r"\s[-\u2013\u2014]{1,2}\s|" + AGENCY_TAG)
+_TRAILING_TAG = re.compile(r"\s*" + AGENCY_TAG + r"\s*$")
 
 
 # "NEW DELHI", "Kyiv, Ukraine", "ST. PETERSBURG, Fla." (a place, optionally a region)
@@ -210,7 +210,7 @@ def dateline_date(paragraph: str) -> date | None:
     m = _DATELINE_END.search(head)
     if m is None or m.start() > 100:
         return None
-    prefix = head[: m.start()]
+    prefix = _TRAILING_TAG.sub("", head[: m.start()])
     found = find_date_span(prefix)
     if found is None:
         return None

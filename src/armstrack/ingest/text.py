@@ -33,6 +33,15 @@ _CREDIT = re.compile(
 )
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
 _ORIGINAL_URL = re.compile(r"^[ \t]*original url:[ \t]*(?P<rest>\S[^\r\n]*)?\r?$", re.I | re.M)
+# Metadata lines that tools put above (or below) a saved article: "Original url: ...",
+# "URL: ...", "Source: Some Outlet", "Tags: ...". Never part of the story.
+_METADATA = re.compile(
+    r"^\W{0,3}(?P<key>original[ _-]?url|url|link|canonical(?:[ _-]?url)?|source(?:[ _-]?url)?|"
+    r"site|outlet|publisher|author|tags?|categor(?:y|ies)|section|language|lang|words?|"
+    r"word[ _-]?count|saved|retrieved|accessed|id)\W{0,3}\s*:\s*(?P<value>.*)$",
+    re.I,
+)
+_URL = re.compile(r"https?://\S+|www\.\S+")
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -54,9 +63,13 @@ def _byline(line: str) -> str | None:
     return who or None
 
 
-def _trailer(text: str) -> tuple[int, str | None]:
-    """Where a trailing ``Original url:`` block starts, and the URL it gives."""
-    matches = list(_ORIGINAL_URL.finditer(text))
+def _trailer(text: str, body_start: int) -> tuple[int, str | None]:
+    """Where a trailing ``Original url:`` block starts, and the URL it gives.
+
+    Only a block after the body's start counts: a URL line in the header (the
+    way many tools save pages) is metadata, and must never end the body.
+    """
+    matches = [m for m in _ORIGINAL_URL.finditer(text) if m.start() >= body_start]
     if not matches:
         return len(text), None
     m = matches[-1]
@@ -86,13 +99,16 @@ def parse_text_article(
     found: date | None = None
     updated: date | None = None
     body_start: int | None = None
+    header_url: str | None = None
     seen = 0
     for offset, line in lines:
         stripped = line.strip()
         if not stripped:
             continue
         seen += 1
-        if seen == 1 and (stripped.startswith("#") or not is_paragraph(stripped)):
+        if seen == 1 and (stripped.startswith("#") or not is_paragraph(stripped)) and not (
+            _METADATA.match(stripped) or header_date(stripped)
+        ):
             title = strip_markup(stripped.lstrip("#").strip()) or stripped
             continue
         if seen > HEADER_LINES or is_paragraph(stripped):
@@ -100,6 +116,14 @@ def parse_text_article(
             if found is None:
                 found = dateline_date(stripped)
             break
+        meta = _METADATA.match(stripped)
+        if meta is not None and len(stripped) < 400:
+            found_url = _URL.search(meta.group("value"))
+            if meta.group("key").lower().replace("_", " ").endswith("url") and found_url:
+                header_url = header_url or found_url.group(0).strip("<>")
+            elif meta.group("key").lower() == "author":
+                byline = byline or meta.group("value").strip() or None
+            continue
         date_line = header_date(stripped)
         who = _byline(stripped)
         if who is not None:
@@ -121,9 +145,8 @@ def parse_text_article(
     if not title:
         first = text.strip().splitlines()[0]
         title = strip_markup(first)[:200]
-    body_end, url = _trailer(text)
-    if body_end < body_start:
-        body_end = len(text)
+    body_end, url = _trailer(text, body_start)
+    url = url or header_url
     while body_end > body_start and text[body_end - 1].isspace():
         body_end -= 1
     when = found or updated or published

@@ -18,6 +18,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from armstrack.ingest.dates import AGENCY_TAG
+
 #: doc.ents labels for knowledge-base mentions, by entry kind.
 LABELS = {"state": "ARMS_STATE", "organisation": "ARMS_ORG", "system": "ARMS_SYSTEM"}
 
@@ -52,8 +54,8 @@ class Mention:
 
 #: A wire dateline opening a paragraph: "ROME/MILAN (Reuters) -", "WASHINGTON, Nov 3 -".
 DATELINE = re.compile(
-    r"^[ \t]*[A-Z][A-Z .'/-]{1,60}(?:,[^\n]{0,40}?)?\s*(?:\((?:Reuters|AP|AFP|UPI|Bloomberg)\)"
-    r"\s*)?(?:-|—|–)\s", re.MULTILINE)
+    r"^[ \t]*[A-Z][A-Z .'/-]{1,60}(?:,[^\n]{0,40}?)?\s*(?:" + AGENCY_TAG + r"\s*)?(?:-{1,2}|—|–)\s",
+    re.MULTILINE)
 
 
 def dateline_spans(text: str) -> list[tuple[int, int]]:
