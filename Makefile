@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean train
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest
+
+# Rebuild the learned layer from corpus/labels (needs ../shared/data beside the clone):
+# fixed seeds and folds, a few minutes on 2 cores.
+train: $(STAMP)
+	$(BIN)/armstrack learn train --report corpus/figures.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_timex.py

@@ -151,15 +151,24 @@ def _title_mentions(view: ArticleView) -> list[Mention]:
 
 
 def inferred_participants(event: Event, view: ArticleView) -> list[str]:
-    """The participants the evidence sentence does not name (SPEC.md's parties and system)."""
+    """The participants the evidence sentence does not name (SPEC.md's parties and system).
+
+    A supplier that is the origin of the system the sentence names counts as
+    named (SPEC.md §2 makes the origin the supplier of a deployment).
+    """
     body_offset = view.article.body_start
     sentence = _sentence_of(view.doc, event.offsets[0] - body_offset,
                             event.offsets[1] - body_offset)
     inside = [m for m in view.mentions
               if sentence is not None and sentence.start <= m.start < sentence.end]
+    systems = [m for m in inside if m.kind == "system"]
+    # a system's name gives its origin: "the S-400" names Russia as the supplier
+    origins = {m.entry.origin or m.entry.state for m in systems
+               if (m.entry.family_name or m.entry.name) == event.system}
     out = [name for name in ("supplier", "recipient", "actor", "target")
-           if getattr(event, name) is not None and not _party_named(getattr(event, name), inside)]
-    families = {m.entry.family_name or m.entry.name for m in inside if m.kind == "system"}
+           if getattr(event, name) is not None and not _party_named(getattr(event, name), inside)
+           and not (name == "supplier" and event.supplier in origins)]
+    families = {m.entry.family_name or m.entry.name for m in systems}
     if event.system is not None and event.system not in families:
         out.append("system")
     return out
