@@ -76,7 +76,8 @@ def test_a_broken_line_names_its_file_and_line(tmp_path: Path) -> None:
 
 
 def test_gold_fills_evidence_from_the_text_and_merges_deals(tmp_path: Path) -> None:
-    labels = read_labels([_write(tmp_path, _event(), _event(type="delivery", modality="planned", optional=True))])
+    later = _event(type="delivery", modality="planned", optional=True)
+    labels = read_labels([_write(tmp_path, _event(), later)])
     gold = gold_document(labels, RECORDS)
     assert gold["articles"] == ["a1"]
     assert gold["events"][0]["evidence"] == TEXT[26:101]

@@ -1,4 +1,4 @@
-"""Quantities ("36 Rafale jets", "a new regiment") and values ("$2.5 billion").
+"""Quantities ("36 Rafale jets", "two more batteries") and values ("$2.5 billion").
 
 Values are normalised to an amount in units and an ISO 4217 currency code, so
 that "Rs 59,000 crore" and "$8.7bn" compare in a register.

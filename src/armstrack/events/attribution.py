@@ -1,4 +1,4 @@
-"""Who a claim is attributed to ("..., Mikheev said", "RIA cited Mikheev as saying").
+"""Who a claim is attributed to ("..., Shugaev said", "TASS quoted Shugaev as saying").
 
 A register that keeps every claim must say whose claim it is: the speaker of
 the sentence, the speaker a quotation is attributed to later in the paragraph,

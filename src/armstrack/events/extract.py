@@ -81,7 +81,7 @@ def _is_rival(mention: Mention, doc: Doc, stop: Token | None) -> bool:
             t.lower_ in LINEAR_RIVAL_WORDS and t.dep_ not in {"prt", "quantmod", "advmod"}
             # "handed over", "more than 20", "over 30 jets" name no rival
             for t in doc[stop.i + 1 : mention.start]):
-        return True  # "chose the jet in January over used Eurofighters" (flat parse)
+        return True  # "picked the Gripen last year over second-hand Rafales" (flat parse)
     current = doc[mention.start : mention.end].root
     for _ in range(12):
         if stop is not None and current.i == stop.i:
@@ -137,7 +137,7 @@ def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Ment
             families.setdefault(mention.entry.family_name or mention.entry.name, mention)
         return list(families.values())
     if not sentence_systems or _unknown_designation(trigger, set()):
-        return []  # "received six CH-92A drones": not the Pantsir named later in the sentence
+        return []  # "took delivery of four XR-7B drones": not the Tor named later in the sentence
     nearest = min(sentence_systems, key=lambda m: abs(m.start - trigger.token.i))
     return [nearest]
 
@@ -170,7 +170,7 @@ _DESIGNATION = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9][A-Za-z0-9./-]{1,14}$
 
 
 def _unknown_designation(trigger: Trigger, inside_mention: set[int]) -> bool:
-    """ "sell its 737-MAX aircraft", "six CH-92A drones": the article names a system the
+    """ "sell its 737-MAX aircraft", "four XR-7B drones": the article names a system the
     knowledge base does not know, so no earlier system may stand in for it."""
     for root in _trigger_tokens(trigger):
         for child in root.children:
@@ -639,7 +639,7 @@ class ArticleExtractor:
                 fine = "negated" if fine in {"negated", "denied"} else "asserted"
             when = times.get(trigger.token.i)
             if fine == "asserted" and trigger.type != "negotiation" and _in_future(when, published):
-                fine = "planned"  # "with all 24 delivered by 2035": not yet happened
+                fine = "planned"  # "with all 36 handed over by 2040": not yet happened
             pairs = [(system, counterpart) for system in systems or [None]
                      for counterpart in _per_counterpart(roles, system)]
             for system, variant_roles in pairs:

@@ -1,7 +1,7 @@
 """Factuality of an event (SPEC.md §3) from the words that govern its trigger.
 
 The rule walks from the trigger up the clause chain that carries its meaning
-("hopes to seal a deal": deal <- seal <- hopes) and stops at a reporting verb
+("aims to close a deal": deal <- close <- aims) and stops at a reporting verb
 (reporting does not change factuality) or at a relative clause (which has its
 own). Cue words on that chain decide; the strongest wins:
 denied > negated > hoped > possible > planned > asserted.
@@ -110,7 +110,7 @@ def _has_yet_to(token: Token) -> bool:
 def decide(trigger: Token, event_type: str) -> str:
     """The fine-grained modality of the event a trigger reports."""
     chain, reporter = clause_chain(trigger, event_type)
-    if not is_verbal(trigger):  # "a transfer that will take place": the clause dates the noun
+    if not is_verbal(trigger):  # "a handover that will happen": the clause dates the noun
         chain += [c for c in trigger.children if c.dep_ in {"relcl", "acl"} and is_verbal(c)]
     sentence = trigger.sent
     conditional = any(t.lower_ in CONDITION_MARKS and t.dep_ == "mark" for t in sentence)

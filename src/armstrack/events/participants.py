@@ -229,7 +229,7 @@ def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Role
     verbal = is_verbal(token)
     subj_token, passive = subject(token) if verbal else (None, False)
     if verbal and token.dep_ == "acl" and token.tag_ == "VBN":
-        passive = True  # "MiG-29 fighters donated by Russia"
+        passive = True  # "Su-25 jets donated by Belarus"
     governor = None if verbal else _governor(token)
     if not verbal and governor is not None and _takes_governor_subject(token):
         subj_token, _ = subject(governor)
@@ -247,7 +247,7 @@ def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Role
     from_ = _prep_parties(index, token, {"from"})
     with_ = _prep_parties(index, token, {"with", "between"})
     if not verbal and governor is not None and token.dep_ in {"dobj", "attr"}:
-        # "signed the purchase with his Danish counterpart": the verb carries the preps
+        # "agreed the sale with his Greek opposite number": the verb carries the preps
         to += _prep_parties(index, governor, {"to"})
         from_ += _prep_parties(index, governor, {"from"})
         with_ += _prep_parties(index, governor, {"with"})

@@ -34,7 +34,7 @@ def subject(token: Token) -> tuple[Token | None, bool]:
 
     Returns the subject token and whether the verb is passive. For a nominal
     trigger, the subject of the verb that has it as object ("Turkey placed an
-    order", "Russia hopes to seal a deal").
+    order", "Moscow aims to close a deal").
     """
     seen = 0
     current = token

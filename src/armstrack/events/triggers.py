@@ -1,6 +1,6 @@
 """Finding the trigger words of a sentence and which of them report an event of their own.
 
-"Russia hopes to seal a deal to supply Turkey" has two trigger words, but one
+"France expects to sign a contract to sell India jets" has two trigger words, but one
 event: the supply is what the deal is about. A trigger under a negotiation,
 agreement or contract trigger (or a noun that is the object of a cancellation)
 is *content*: its syntax still tells who supplies whom, but it is not reported
@@ -145,7 +145,7 @@ def _verb_sense(token: Token) -> TriggerSense | None:
         return None  # only "has taken Pantsir-S1 systems from Russia"
     clausal = any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)  # "delivering what ..."
     if lemma in HABITUAL_WITHOUT_OBJECT and not objects and not clausal and not _is_passive(token):
-        return None  # "Rabat also buys heavily from the United States"
+        return None  # "Hanoi also buys a lot from Moscow"
     allow_money = lemma not in {"approve", "clear", "authorize", "authorise", "receive", "get"}
     if lemma in GIVING and not any(_names_hardware(o) for o in objects):
         return None  # "giving Jakarta a second option"
