@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_kb.py
 	$(BIN)/python bench/bench_gate.py
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_versions.py --limit 2000 --rounds 3
 
 clean:
 	rm -rf $(VENV) demo.db build *.egg-info src/*.egg-info

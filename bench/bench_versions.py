@@ -24,10 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+DATA = ROOT.parent / "shared" / "data" / "news-bench" / "reuters-2006-2013-20k.jsonl.gz"
+
+
 def run_tree(tree: Path, limit: int, workers: int | None) -> dict:
     """One ingest pass of ``tree``'s code; bench_ingest's JSON report."""
     args = [sys.executable, str(tree / "bench" / "bench_ingest.py"), "--skip-spacy", "--json",
-            "--limit", str(limit)]
+            "--limit", str(limit), "--data", str(DATA)]
     if workers:
         args += ["--workers", str(workers)]
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
