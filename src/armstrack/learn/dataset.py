@@ -136,13 +136,8 @@ def label_candidates(events: Iterable[Event], gold_events: list[dict]) -> list[C
     return out
 
 
-def load_split(split: str) -> CorpusData:
-    """Articles, gold and labelled candidates of a split of the corpus."""
-    labels = primary_labels(split)
-    records = load_records({label.id for label in labels})
-    labels = [label for label in labels if label.id in records]
-    gold = gold_document(labels, records)
-    articles = {label.id: _as_article(records[label.id]) for label in labels}
+def labelled_data(articles: dict[str, Article], gold: dict[str, Any]) -> CorpusData:
+    """The rule candidates of ``articles``, each labelled from the gold of its article."""
     extracted = extract_candidates(list(articles.values()))
     by_article: dict[str, list[dict]] = {}
     for event in gold["events"]:
@@ -153,13 +148,23 @@ def load_split(split: str) -> CorpusData:
     return CorpusData(articles, gold, candidates)
 
 
+def load_split(split: str) -> CorpusData:
+    """Articles, gold and labelled candidates of a split of the corpus."""
+    labels = primary_labels(split)
+    records = load_records({label.id for label in labels})
+    labels = [label for label in labels if label.id in records]
+    gold = gold_document(labels, records)
+    articles = {label.id: _as_article(records[label.id]) for label in labels}
+    return labelled_data(articles, gold)
+
+
 def load_gold_folder(folder: Path) -> CorpusData:
     """A folder of written articles (``articles/`` and ``gold.json``) as a dev set.
 
     The bundled examples, ``bench/heldout`` and the seed articles of
     ``../shared/seeds`` (gold in ``../shared/gold/seeds.json``) are news-style
-    articles written to SPEC.md: choosing the layer's settings on them too keeps it from
-    learning habits of one wire service that do not hold for other writing.
+    articles written to SPEC.md: choosing the layer's settings on them too keeps
+    it from learning habits of one wire service that do not hold for other writing.
     """
     import json
 
@@ -171,11 +176,4 @@ def load_gold_folder(folder: Path) -> CorpusData:
         gold_file, texts = folder.parent / "gold" / f"{folder.name}.json", folder
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
     articles = {a.id: a for a in read_inputs([texts]) if isinstance(a, Article)}
-    extracted = extract_candidates(list(articles.values()))
-    by_article: dict[str, list[dict]] = {}
-    for event in gold["events"]:
-        by_article.setdefault(event["article"], []).append(event)
-    candidates = []
-    for article_id, events in extracted.items():
-        candidates.extend(label_candidates(events, by_article.get(article_id, [])))
-    return CorpusData(articles, gold, candidates)
+    return labelled_data(articles, gold)
