@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from armstrack.corpus import check_labels, gold_document, read_labels, read_selection
-from armstrack.corpus.labels import LabelError
+from armstrack.corpus.labels import LabelError, system_families
 from armstrack.corpus.sources import corpus_dir, load_records, reserved_ids, shared_data_dir
 
 TEXT = ("MOSCOW, Oct 5 (Reuters) - India signed a deal with Russia for five S-400 "
@@ -107,10 +107,8 @@ def test_the_corpus_labels_pass_their_checks() -> None:
     labels = read_labels([corpus_dir() / "labels", corpus_dir() / "agreement"])
     records = load_records({label.id for label in labels})
     kb = load_kb()
-    systems = {s.casefold(): e.family_name or e.name for s, e in kb.terms(all_forms=True)
-               if e.kind == "system"}
-    systems.update({e.name.casefold(): e.family_name or e.name for e in kb.entries("system")})
-    lines = check_labels(labels, records, {e.id for e in kb.entries("state")}, systems)
+    lines = check_labels(labels, records, {e.id for e in kb.entries("state")},
+                         system_families(kb))
     assert [line for line in lines if ": warning: " not in line] == []
     selection = read_selection()
     assert len(selection) >= 400

@@ -24,7 +24,7 @@ from armstrack.corpus import (
     read_selection,
     reserved_ids,
 )
-from armstrack.corpus.labels import ArticleLabel, LabelError
+from armstrack.corpus.labels import ArticleLabel, LabelError, system_families
 
 SPLITS = ("dev", "test", "all")
 
@@ -74,10 +74,7 @@ def check(paths: tuple[Path, ...]) -> None:
     records = load_records({label.id for label in labels})
     kb = load_kb()
     states = {e.id for e in kb.entries("state")}
-    systems = {surface.casefold(): entry.family_name or entry.name
-               for surface, entry in kb.terms(all_forms=True) if entry.kind == "system"}
-    systems.update({e.name.casefold(): e.family_name or e.name for e in kb.entries("system")})
-    lines = check_labels(labels, records, states, systems, reserved_ids())
+    lines = check_labels(labels, records, states, system_families(kb), reserved_ids())
     for line in lines:
         click.echo(line)
     problems = [line for line in lines if ": warning: " not in line]

@@ -172,6 +172,14 @@ def _check_offsets(offsets: Any, text: str) -> list[str]:
     return []
 
 
+def system_families(kb: Any) -> dict[str, str]:
+    """Every folded knowledge-base name of a system -> its family name (``check_event``'s map)."""
+    families = {surface.casefold(): entry.family_name or entry.name
+                for surface, entry in kb.terms(all_forms=True) if entry.kind == "system"}
+    families.update({e.name.casefold(): e.family_name or e.name for e in kb.entries("system")})
+    return families
+
+
 def check_labels(
     labels: Iterable[ArticleLabel],
     records: Mapping[str, Mapping[str, Any]],

@@ -600,6 +600,9 @@ class ArticleExtractor:
         events = merge_events(_one_stage_per_sentence(events))
         if self.reviewer is not None:
             events = self.reviewer.review(events, doc, article)
+        for event in events:  # what the reviewer read, not provenance
+            for note in ("origin_supplier", "trigger_lemma", "category"):
+                event.extra.pop(note, None)
         return events
 
     def _sentence_events(self, article: Article, sentence: Span, sentences: list[Span],

@@ -70,13 +70,22 @@ class ArticleView:
     title: str
     title_words: set[str]
     states: set[str] = field(default_factory=set)
+    title_mentions: list[Mention] = field(default_factory=list)
 
     @classmethod
     def of(cls, doc: Doc, article: Article) -> ArticleView:
         mentions = mentions_of(doc)
         states = {m.party for m in mentions if m.kind in {"state", "organisation"} and m.party}
         return cls(doc, article, mentions, (article.title or "").lower(),
-                   _title_words(article), states)
+                   _title_words(article), states, _title_mentions(article))
+
+    def sentence_mentions(self, event: Event) -> tuple[Span | None, list[Mention]]:
+        """The evidence sentence of ``event`` and the mentions inside it."""
+        offset = self.article.body_start
+        sentence = _sentence_of(self.doc, event.offsets[0] - offset, event.offsets[1] - offset)
+        if sentence is None:
+            return None, []
+        return sentence, [m for m in self.mentions if sentence.start <= m.start < sentence.end]
 
 
 def _party_named(party: str | None, mentions: Iterable[Mention]) -> bool:
@@ -86,11 +95,8 @@ def _party_named(party: str | None, mentions: Iterable[Mention]) -> bool:
 
 def candidate_features(event: Event, view: ArticleView) -> dict[str, float]:
     """The signals the model weighs for one candidate event (name -> value)."""
-    body_offset = view.article.body_start
-    start, end = event.offsets
-    sentence = _sentence_of(view.doc, start - body_offset, end - body_offset)
-    inside = [m for m in view.mentions
-              if sentence is not None and sentence.start <= m.start < sentence.end]
+    sentence, inside = view.sentence_mentions(event)
+    start = event.offsets[0] - view.article.body_start
     kind = event.type
     giver = event.actor if kind == "sanction" else event.supplier
     taker = event.target if kind == "sanction" else event.recipient
@@ -112,14 +118,14 @@ def candidate_features(event: Event, view: ArticleView) -> dict[str, float]:
         "system_from_context": bool(event.extra.get("system_from_context")),
         "weak_party": bool(event.extra.get("weak_party")),
         "supplier_from_origin": bool(event.extra.get("origin_supplier")),
-        "taker_in_title": _party_named(taker, _title_mentions(view)),
+        "taker_in_title": _party_named(taker, view.title_mentions),
         "system_in_title": bool(event.system) and event.system.lower() in view.title,
         "has_quantity": event.quantity is not None,
         "has_value": event.value is not None,
         "has_time": event.time is not None,
         "has_source": event.source is not None,
         "repeated": bool(event.extra.get("mentions")),
-        "first_sentence": start - body_offset < 400,
+        "first_sentence": start < 400,
         "competition": bool(event.extra.get("competition")),
     }
     for name, on in flags.items():
@@ -141,13 +147,13 @@ def candidate_features(event: Event, view: ArticleView) -> dict[str, float]:
     return features
 
 
-def _title_mentions(view: ArticleView) -> list[Mention]:
-    if not view.article.title:
+def _title_mentions(article: Article) -> list[Mention]:
+    if not article.title:
         return []
     from armstrack.kb import load_kb
 
     return [Mention(-1, -1, -1, -1, m.text, m.entry, m.form)
-            for m in load_kb().find(view.article.title)]
+            for m in load_kb().find(article.title)]
 
 
 def inferred_participants(event: Event, view: ArticleView) -> list[str]:
@@ -156,11 +162,7 @@ def inferred_participants(event: Event, view: ArticleView) -> list[str]:
     A supplier that is the origin of the system the sentence names counts as
     named (SPEC.md §2 makes the origin the supplier of a deployment).
     """
-    body_offset = view.article.body_start
-    sentence = _sentence_of(view.doc, event.offsets[0] - body_offset,
-                            event.offsets[1] - body_offset)
-    inside = [m for m in view.mentions
-              if sentence is not None and sentence.start <= m.start < sentence.end]
+    _, inside = view.sentence_mentions(event)
     systems = [m for m in inside if m.kind == "system"]
     # a system's name gives its origin: "the S-400" names Russia as the supplier
     origins = {m.entry.origin or m.entry.state for m in systems
