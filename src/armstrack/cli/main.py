@@ -6,6 +6,7 @@ import os
 
 import click
 
+from armstrack.cli.analysis_cmd import changes, forecasts, sipri
 from armstrack.cli.corpus_cmd import corpus
 from armstrack.cli.ingest_cmd import failures, ingest, status
 from armstrack.cli.learn_cmd import learn
@@ -34,5 +35,5 @@ def cli(ctx: click.Context, db_path: str) -> None:
 
 
 for command in (ingest, status, failures, deals, show, export, extract, timex, resolve, corpus,
-                learn, score_command):
+                learn, score_command, sipri, forecasts, changes):
     cli.add_command(command)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,16 +22,11 @@ import click
 from armstrack.cli.options import DATE
 from armstrack.model import Article, Event, ReadFailure
 from armstrack.register import (
-    ARTICLE_COLUMNS,
     DEAL_COLUMNS,
-    EVENT_COLUMNS,
     STATUS_ORDER,
     Deal,
-    article_rows,
-    build_deals,
     deal_rows,
     dumps,
-    event_rows,
     extract_payload,
     fold_system,
 )
@@ -220,11 +214,6 @@ def _store(ctx: click.Context) -> Iterator[Any]:
         store.close()
 
 
-def _plain_article(item: Any) -> Article:
-    """The store yields ``StoredArticle`` (an ``Article`` plus ingest's verdict); unwrap it."""
-    return item if isinstance(item, Article) else item.article
-
-
 def _numbered(deals: Iterable[Deal]) -> list[Deal]:
     """Deals with an id: the store's, else (no id at all) their 1-based position in sorted order."""
     deals = list(deals)
@@ -264,26 +253,19 @@ def _resolved_id(found: Any, *attrs: str) -> str | None:
 
 
 def resolve_party(text: str, kb: Any = None) -> str:
-    """A state named by id ("RUS") or name ("Russia", "Ankara") -> its ISO alpha-3 id."""
+    """A state named by id ("RUS") or name ("Russia", "Ankara") -> its ISO alpha-3 id.
+
+    Unresolved names come back upper-cased, so a filter on them matches nothing
+    rather than failing.
+    """
+    from armstrack.analysis.names import country_iso
+
     text = text.strip()
     if len(text) == 3 and text.isalpha():
         return text.upper()
-    if kb is not None:
-        with contextlib.suppress(Exception):
-            found = _resolved_id(kb.resolve(text), "party", "state")
-            if found:
-                return found
-    # Without the kb: ISO's own names, then a fuzzy match only when it is unambiguous
-    # ("Russia" -> RUS; "Korea" matches two states and stays unresolved).
-    with contextlib.suppress(Exception):
-        import pycountry
-
-        with contextlib.suppress(LookupError):
-            return str(pycountry.countries.lookup(text).alpha_3)
-        hits = pycountry.countries.search_fuzzy(text)
-        if len(hits) == 1:
-            return str(hits[0].alpha_3)
-    return text.upper()
+    return country_iso(text, kb) or _resolved_id(kb.resolve(text) if kb else None, "party") or (
+        text.upper()
+    )
 
 
 def _system_matcher(text: str, kb: Any = None) -> Callable[[Deal], bool]:
@@ -543,49 +525,52 @@ def _print_timeline(deal: Deal) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "excel", "json", "jsonl", "parquet", "graphml", "sipri"]),
+    required=True,
+    help="csv/json: SPEC.md's shapes; excel: CSV with a UTF-8 BOM; jsonl: one object a line; "
+    "parquet: typed table; graphml: supplier-recipient network; sipri: SIPRI's columns + sources.",
+)
 @click.option(
     "--what",
     type=click.Choice(["deals", "events", "articles"]),
     default=None,
-    help="What to export (default: deals for CSV, the whole SPEC.md §5 object for JSON).",
+    help="What to export (default: deals; for JSON the whole SPEC.md §5 object).",
+)
+@click.option("--as-of", "as_of", type=DATE, default=None,
+              help="The register as it stood from the articles published by this date.")
+@click.option(
+    "--include",
+    type=click.Choice(["ordered", "delivering", "all"]),
+    default="ordered",
+    show_default=True,
+    help="sipri only: SIPRI's inclusion rule (an order placed, or deliveries begun), or all deals.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None)
 @click.pass_context
-def export(ctx: click.Context, fmt: str, what: str | None, output: str | None) -> None:
-    """Export the register as CSV (with a header) or JSON (SPEC.md §5's object)."""
-    with _store(ctx) as store:
-        stored_articles = list(store.articles())
-        events = list(store.events())
-        stored = {d.key: d.id for d in store.deals()}
-    articles = [_plain_article(a) for a in stored_articles]
-    # Rebuilt from the exported events so every deal's indices point into this very list
-    # (the store builds its deals the same way; its numbers are kept).
-    built = build_deals(events, {a.id: a for a in articles})
-    for deal in built:
-        deal.id = stored.get(deal.key)
-    _numbered(built)
+def export(
+    ctx: click.Context,
+    fmt: str,
+    what: str | None,
+    as_of: date | None,
+    include: str,
+    output: str | None,
+) -> None:
+    """Export the register (or its snapshot at --as-of) for analysts' tools (docs/exports.md)."""
+    from armstrack.analysis import export_register, load_register, snapshot
 
-    buffer = io.StringIO()
-    if fmt == "json":
-        payload = extract_payload(articles, events, built)
-        # The register's extras: ingest's verdict on each article, each event's stable id.
-        for entry, item in zip(payload["articles"], stored_articles, strict=True):
-            if hasattr(item, "to_json") and not isinstance(item, Article):
-                entry.update({k: v for k, v in item.to_json().items() if k not in entry})
-        for entry, event in zip(payload["events"], events, strict=True):
-            if event.extra.get("id"):
-                entry["id"] = event.extra["id"]
-        buffer.write(dumps(payload if what is None else payload[what]) + "\n")
-    else:
-        rows, columns = {
-            "deals": (deal_rows(built), DEAL_COLUMNS),
-            "events": (event_rows(events), EVENT_COLUMNS),
-            "articles": (article_rows(articles), ARTICLE_COLUMNS),
-        }[what or "deals"]
-        _write_csv(rows, columns, buffer)
+    if what is not None and fmt in ("graphml", "sipri"):
+        raise click.UsageError(f"--what does not apply to --format {fmt} (it exports deals)")
+    with _store(ctx) as store:
+        register = load_register(store)
+    if as_of is not None:
+        register = snapshot(register, as_of)
+    data = export_register(register, fmt, what=what, include=include)
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as f:
-            f.write(buffer.getvalue())
+        with open(output, "wb") as f:
+            f.write(data)
     else:
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
