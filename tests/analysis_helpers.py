@@ -17,7 +17,7 @@ def year(y: int) -> Interval:
 
 
 def small_register() -> Register:
-    """Three reports over time about two deals: an order, deliveries that disagree, a cancellation."""
+    """Three reports about two deals: an order, deliveries that disagree, a cancellation."""
     a1 = article("a1", date(2017, 12, 29), "https://wire.example.org/a1")
     a2 = article("a2", date(2019, 7, 12), "https://paper.example.org/a2")
     a3 = article("a3", date(2019, 7, 17), "https://wire.example.org/a3")

@@ -9,6 +9,7 @@ import feedparser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis_helpers import article, small_register
 from armstrack.analysis import (
     apply_changes,
     atom_feed,
@@ -18,7 +19,6 @@ from armstrack.analysis import (
     snapshot,
 )
 from armstrack.model import Event, Interval, Quantity
-from tests.analysis_helpers import article, small_register
 
 _DEALS = [("RUS", "TUR", "S-400"), ("USA", "POL", "Patriot"), ("FRA", "IND", "Rafale")]
 _TYPES = ["negotiation", "contract", "delivery", "deployment", "cancellation"]

@@ -1,4 +1,4 @@
-"""Exports: every format from one register, and Parquet and GraphML read back as the same register."""
+"""Exports: every format from one register; Parquet and GraphML read back as the same register."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import networkx as nx
 import pyarrow.parquet as pq
 import pytest
 
+from analysis_helpers import small_register
 from armstrack.analysis import EXPORT_FORMATS, export_register, flat_rows, snapshot
-from tests.analysis_helpers import small_register
 
 
 def test_parquet_round_trip_has_the_registers_rows() -> None:
