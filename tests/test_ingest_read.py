@@ -300,7 +300,7 @@ def test_file_over_the_cap(tmp_path: Path) -> None:
     f = only(read(p, max_bytes=1_000_000))
     assert isinstance(f, ReadFailure)
     assert f.reason == "file is 1.5 MB, over the 1 MB cap (use --max-bytes)"
-    assert isinstance(only(read(p, max_bytes=2_000_000)), Article)
+    assert isinstance(only(read(p, max_bytes=2_000_000, max_chars=2_000_000)), Article)
 
 
 def test_unreadable_file(tmp_path: Path) -> None:

@@ -119,14 +119,18 @@ class FakeExtractor:
             yield article, events
 
 
+class Crash(BaseException):
+    """Like a kill: not an ``Exception``, so no per-article guard stops it."""
+
+
 class FailingExtractor(FakeExtractor):
-    """Fails on its second batch, like a crash (or a kill) in the middle of a run."""
+    """Dies on its second batch, like a crash (or a kill) in the middle of a run."""
 
     def process(self, articles: Any) -> Iterator[tuple[Article, list[Event]]]:
         articles = list(articles)
         if len(FakeExtractor.calls) >= 1:
             FakeExtractor.calls.append([a.id for a in articles])
-            raise RuntimeError("extractor crashed")
+            raise Crash("extractor crashed")
         yield from super().process(articles)
 
 
@@ -134,6 +138,7 @@ class FailingExtractor(FakeExtractor):
 class FakeReadOptions:
     published: date | None = None
     max_bytes: int = 50_000_000
+    exclude: frozenset[str] = frozenset()
 
 
 def fake_read_inputs(paths: list[str], options: FakeReadOptions) -> Iterator[Article | ReadFailure]:
@@ -391,7 +396,7 @@ def test_each_batch_commits_atomically_and_a_rerun_completes_it(tmp_path, tmp_pa
     records = [article(i, relevant=True) for i in range(6)]
     feed = write_jsonl(tmp_path / "f.jsonl", records)
     with Store(str(tmp_path / "crash.db")) as crashed:
-        with pytest.raises(RuntimeError, match="extractor crashed"):
+        with pytest.raises(Crash, match="extractor crashed"):
             run([feed], crashed, fake_components(extractor=FailingExtractor), batch_size=2)
         # Batch 1 is whole; nothing of batch 2 (its articles, stories or events) is there.
         assert [a.id for a in crashed.articles()] == ["a0000", "a0001"]

@@ -8,7 +8,8 @@ form is the interchange format of SPEC.md §5 (see ``to_json``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -118,6 +119,24 @@ class Article:
     def body(self) -> str:
         return self.text[self.body_start : self.body_end]
 
+    def sanitized(self) -> Article:
+        """This article safe to store, print and hash: names printable (:func:`printable`),
+        lone surrogates in the text replaced one for one (offsets do not move)."""
+        text = _SURROGATES.sub("\ufffd", self.text)
+
+        def name(value: str | None) -> str | None:
+            return printable(value) if value else value
+
+        return replace(
+            self,
+            id=printable(self.id),
+            text=text,
+            title=printable(self.title or ""),
+            url=name(self.url),
+            path=name(self.path),
+            byline=name(self.byline),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -126,6 +145,32 @@ class Article:
             "url": self.url,
             "path": self.path,
         }
+
+
+#: What must never reach a terminal or a log raw: C0 and C1 controls, DEL, line and
+#: paragraph separators, and lone surrogates (undecodable bytes of a file name).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group(0))
+    if 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line and to store as UTF-8: controls and undecodable bytes
+    of file names become visible escapes (``\\x0a``, ``\\xe9``).
+
+    Why: a file name may hold a newline (which would forge an ``error:`` line),
+    terminal escape sequences, or bytes that are not UTF-8 (``n\\xe9.txt``,
+    which no UTF-8 database or JSON output can hold).
+    """
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 @dataclass(frozen=True)
@@ -137,8 +182,9 @@ class ReadFailure:
     record: str | None = None  # e.g. "line 17" of a JSONL file
 
     def describe(self) -> str:
+        """One line for people: every part printable (no raw controls, no forged lines)."""
         where = f"{self.input} ({self.record})" if self.record else self.input
-        return f"{where}: {self.reason}"
+        return printable(f"{where}: {self.reason}")
 
 
 @dataclass

@@ -33,6 +33,20 @@ class _Worker:
         self.events = ArticleExtractor()
 
     def run(self, articles: list[Article], batch_size: int) -> list[list[Event] | str]:
+        """Events per article, or why it failed: the per-article guard of the pipeline.
+
+        spaCy fails a whole ``nlp.pipe`` batch for one bad text (e.g. ``[E088]``, a text
+        over ``nlp.max_length``); the batch is then parsed one article at a time, so
+        only the culprit fails.
+        """
+        try:
+            return self._run(articles, batch_size)
+        except Exception as exc:
+            if len(articles) == 1:
+                return [_failed(exc)]
+            return [self.run([article], 1)[0] for article in articles]
+
+    def _run(self, articles: list[Article], batch_size: int) -> list[list[Event] | str]:
         bodies = (article.body for article in articles)
         results: list[list[Event] | str] = []
         for article, doc in zip(articles, self.nlp.pipe(bodies, batch_size=batch_size),
@@ -41,9 +55,13 @@ class _Worker:
                 self.entities(doc)
                 results.append(self.events.extract(article, doc))
             except Exception as exc:  # one bad article must not stop a run
-                detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-                results.append(f"extraction failed: {detail}")
+                results.append(_failed(exc))
         return results
+
+
+def _failed(exc: BaseException) -> str:
+    detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return f"extraction failed: {detail}"
 
 
 _WORKER: _Worker | None = None

@@ -47,6 +47,7 @@ import itertools
 import os
 import sys
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ from datetime import date
 from typing import IO, Any
 
 from armstrack.model import Article, Event, ReadFailure
-from armstrack.store import Batch, Store
+from armstrack.store import Batch, Store, claim_key
 
 __all__ = ["Components", "IngestOptions", "IngestSummary", "default_components", "ingest"]
 
@@ -76,6 +77,10 @@ class IngestOptions:
     progress: bool | None = None  # None: when stderr is a terminal and not quiet
     limit: int | None = None  # only the first N items read (benchmarks)
     max_items: int | None = None  # items of any kind per batch; None: 32 x batch_size
+    # Per-input limits (see docs/reliability.md); None: the reader's defaults.
+    max_chars: int | None = None  # characters per article (--max-chars)
+    max_records: int | None = None  # lines or records read from one input (--max-records)
+    max_seconds: float | None = None  # seconds spent reading one input (--max-seconds)
 
     @property
     def n_workers(self) -> int:
@@ -206,7 +211,18 @@ def _extract_in_worker(articles: list[Article]) -> list[list[Event] | str]:
 
 def _events_of(extractor: Any, articles: list[Article]) -> list[list[Event] | str]:
     """The extractor's events per article (or why it failed on it), checked to come back in
-    input order. An article the rules fail on is recorded as a failure; the batch goes on."""
+    input order. An article the rules fail on is recorded as a failure; the batch goes on:
+    a batch that raises is re-run one article at a time, so only the culprit fails."""
+    try:
+        return _batch_events(extractor, articles)
+    except Exception as exc:
+        if len(articles) == 1:
+            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            return [f"extraction failed: {detail}"]
+        return [_events_of(extractor, [article])[0] for article in articles]
+
+
+def _batch_events(extractor: Any, articles: list[Article]) -> list[list[Event] | str]:
     results = extractor.process_safe(articles) if hasattr(extractor, "process_safe") \
         else extractor.process(articles)
     out: list[list[Event] | str] = []
@@ -215,6 +231,18 @@ def _events_of(extractor: Any, articles: list[Article]) -> list[list[Event] | st
             raise RuntimeError(f"extractor returned {article.id!r} where {expected.id!r} was due")
         out.append(events if isinstance(events, str) else list(events))
     return out
+
+
+def only_new_claims(events: list[Event], known: set[tuple[Any, ...]]) -> list[Event]:
+    """The events of a near duplicate that make a claim its story has not made yet.
+
+    Why claims and not sentences: versions of a story edit sentences ("on Monday"
+    -> "on Monday evening") without changing what they claim, and ``build_deals``
+    puts every event on the deal's timeline, so a repeated claim would show twice;
+    an update that adds a delivery, or changes a contract into a delivery, makes a
+    new claim and is kept.
+    """
+    return [ev for ev in events if claim_key(ev) not in known]
 
 
 # ------------------------------------------------------------------------- run
@@ -231,6 +259,8 @@ class _Chunk:
     full: bool = False  # closed because it was full (so more input follows)
     events: list[list[Event] | str] | None = None
     future: Any = None
+    #: near duplicates among ``relevant``: article id -> its story
+    near: dict[str, str] = field(default_factory=dict)
 
 
 class _Run:
@@ -253,22 +283,24 @@ class _Run:
 
     def execute(self, paths: Sequence[str]) -> IngestSummary:
         self.started = time.perf_counter()
-        for key, signature in self.store.signatures():
-            self.comp.near_index.add_signature(key, signature)
-        self.seq = self.store.max_dedup_seq()
         show = self.opts.progress
         if show is None:
             show = not self.opts.quiet and _isatty(self.err)
         with contextlib.ExitStack() as stack:
+            # Before anything is read: every decision below depends on what is committed.
+            stack.enter_context(self.store.ingest_lock(on_wait=self._say))
+            for key, signature in self.store.signatures():
+                self.comp.near_index.add_signature(key, signature)
+            self.seq = self.store.max_dedup_seq()
             self.lookup = stack.enter_context(self.store.lookup())
             if show:
                 self._start_progress(stack)
             stack.callback(self._stop_pool)
             self._pipeline(paths)
             self._stop_pool(wait=True)
-        self.summary.deals = self.store.rebuild_deals() if self.store.deals_stale else (
-            self.store.counts()["deals"] if _has_register() else None
-        )
+            self.summary.deals = self.store.rebuild_deals() if self.store.deals_stale else (
+                self.store.counts()["deals"] if _has_register() else None
+            )
         self.summary.seconds = time.perf_counter() - self.started
         return self.summary
 
@@ -280,8 +312,11 @@ class _Run:
         if not paths:
             return
         kwargs: dict[str, Any] = {"published": self.opts.published}
-        if self.opts.max_bytes is not None:
-            kwargs["max_bytes"] = self.opts.max_bytes
+        for limit in ("max_bytes", "max_chars", "max_records", "max_seconds"):
+            if getattr(self.opts, limit) is not None:
+                kwargs[limit] = getattr(self.opts, limit)
+        if own_files := self.store.files():
+            kwargs["exclude"] = own_files
         items: Iterable[Article | ReadFailure] = self.comp.read_inputs(
             list(paths), self.comp.read_options(**kwargs)
         )
@@ -359,20 +394,42 @@ class _Run:
             yield chunk
 
     def _failure(self, chunk: _Chunk, failure: ReadFailure) -> None:
-        line = f"error: {failure.describe()}"
+        self._say(f"error: {failure.describe()}")
+        chunk.batch.add_failure(failure)
+        self.summary.failed += 1
+
+    def _say(self, line: str) -> None:
+        """One line on stderr (above the progress bar when there is one)."""
         if self.progress is not None:
             self.progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
         else:
             print(line, file=self.err, flush=True)
-        chunk.batch.add_failure(failure)
-        self.summary.failed += 1
+
+    def _item_failed(self, chunk: _Chunk, article: Article, exc: Exception) -> None:
+        """The per-article guard's verdict: this article could not be processed; the run
+        goes on. Why a guard at all: a bug any one text can trigger (in the gate, the
+        hashing, the parser) must cost that text, never the batch or the run."""
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        where = ReadFailure(article.path or article.id, "", f"article {article.id}")
+        self._failure(chunk, dataclasses.replace(where, reason=f"could not be processed: {detail}"))
 
     def _article(self, chunk: _Chunk, article: Article) -> None:
         self.summary.read += 1
-        digest = self.comp.content_hash(article.text)
+        try:
+            article = article.sanitized()
+            digest = self.comp.content_hash(article.text)
+        except Exception as exc:
+            self._item_failed(chunk, article, exc)
+            return
         holder = self.pending_hashes.get(digest) or self.lookup.id_for_hash(digest)
         if holder is not None:
             self._known_text(chunk, article, holder)
+            return
+        try:  # all the per-article work that can fail, before any decision is recorded
+            decision = self.comp.gate.check(article)
+            signature = self.comp.near_index.signature(article.text) if decision.relevant else b""
+        except Exception as exc:
+            self._item_failed(chunk, article, exc)
             return
         article_id = self._free_id(article.id)
         if article_id != article.id:
@@ -382,14 +439,13 @@ class _Run:
         chunk.hashes.append(digest)
         chunk.ids.append(article_id)
         self.summary.stored += 1
-        decision = self.comp.gate.check(article)
         if not decision.relevant:
             chunk.batch.add_article(
                 article, content_hash=digest, status="skipped", reason=decision.reason
             )
             self.summary.skipped += 1
             return
-        self._relevant(chunk, article, digest, decision.reason, new=True)
+        self._relevant(chunk, article, digest, decision.reason, signature, new=True)
 
     def _known_text(self, chunk: _Chunk, article: Article, holder: str) -> None:
         """A text already stored (or pending) under ``holder``."""
@@ -419,25 +475,40 @@ class _Run:
 
     def _rerun(self, chunk: _Chunk, article: Article) -> None:
         self.summary.rerun += 1
-        decision = self.comp.gate.check(article)
+        try:
+            decision = self.comp.gate.check(article)
+            signature = self.comp.near_index.signature(article.text) if decision.relevant else b""
+        except Exception as exc:
+            self._item_failed(chunk, article, exc)
+            return
         if decision.relevant:
-            self._relevant(chunk, article, None, decision.reason, new=False)
+            self._relevant(chunk, article, None, decision.reason, signature, new=False)
         elif getattr(article, "reason", None) != decision.reason:
             chunk.batch.update_article(article.id, status="skipped", reason=decision.reason)
             chunk.ids.append(article.id)
 
     def _relevant(
-        self, chunk: _Chunk, article: Article, digest: str | None, reason: str, *, new: bool
+        self,
+        chunk: _Chunk,
+        article: Article,
+        digest: str | None,
+        reason: str,
+        signature: bytes,
+        *,
+        new: bool,
     ) -> None:
-        index = self.comp.near_index
-        signature = index.signature(article.text)
         # One MinHash per article: the stored signature is also what is looked up.
-        match = index.add_signature(article.id, signature)
+        match = self.comp.near_index.add_signature(article.id, signature)
         self.seq += 1
         if match is not None and match != article.id:
             story = self.pending_story.get(match) or self.lookup.story_of(match) or match
             status, why = "duplicate", f"near duplicate of {match}"
             self.summary.duplicates += 1
+            # One more source of the story, but what it adds (an updated story's new
+            # sentence) must still be read: it is extracted, and at commit only its claims
+            # that the story's earlier articles did not make are kept (only_new_claims).
+            chunk.near[article.id] = story
+            chunk.relevant.append(article)
         else:
             story, status, why = article.id, "extracted", reason
             chunk.batch.add_story(article)
@@ -463,10 +534,18 @@ class _Run:
     def _commit(self, chunk: _Chunk) -> None:
         if chunk.future is not None:
             chunk.events = chunk.future.get()
+        # Claims per story made by this batch's earlier articles (earlier batches are
+        # committed by now: they commit in input order).
+        made: dict[str, set[tuple[Any, ...]]] = {}
         for article, events in zip(chunk.relevant, chunk.events or [], strict=True):
             if isinstance(events, str):  # stored all the same; the failure says why no events
                 self._failure(chunk, ReadFailure(article.path or article.id, events, article.id))
                 continue
+            story = chunk.near.get(article.id, article.id)
+            if article.id in chunk.near:
+                known = made.get(story, set()) | self.lookup.story_claims(story)
+                events = only_new_claims(events, known)
+            made.setdefault(story, set()).update(claim_key(ev) for ev in events)
             chunk.batch.add_events(article.id, events)
             self.summary.events += len(events)
         self.store.write_batch(chunk.batch)

@@ -15,21 +15,7 @@ from typing import Any
 
 import click
 
-from armstrack.cli.options import DATE
-from armstrack.store import SchemaVersionError, Store, StoreNotFound
-
-
-def _db(ctx: click.Context) -> str:
-    obj = ctx.find_root().obj or {}
-    return obj.get("db") or "armstrack.db"
-
-
-def _open(ctx: click.Context, *, create: bool) -> Store:
-    try:
-        return Store(_db(ctx), create=create)
-    except (StoreNotFound, SchemaVersionError) as exc:
-        raise click.ClickException(str(exc)) from exc
-
+from armstrack.cli.options import DATE, db_of, open_register
 
 
 def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
@@ -49,8 +35,15 @@ def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None)
     return size
 
 
+def _positive(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    if value is not None and value <= 0:
+        raise click.BadParameter("must be positive")
+    return value
+
+
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+# readable=False: an unreadable input is the reader's one-line failure, not an abort of all.
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
 @click.option(
     "--published",
     type=DATE,
@@ -61,6 +54,27 @@ def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None)
     callback=_parse_size,
     metavar="N",
     help="Size cap for one file or record held in memory (e.g. 200MB). [default: 50MB]",
+)
+@click.option(
+    "--max-chars",
+    type=int,
+    callback=_positive,
+    metavar="N",
+    help="Characters per article; a longer one is a failure, never cut. [default: 500000]",
+)
+@click.option(
+    "--max-records",
+    type=int,
+    callback=_positive,
+    metavar="N",
+    help="Lines or records read from one input before it is stopped. [default: 2000000]",
+)
+@click.option(
+    "--max-seconds",
+    type=float,
+    callback=_positive,
+    metavar="S",
+    help="Seconds spent reading one input before it is stopped. [default: 600]",
 )
 @click.option(
     "--workers",
@@ -87,6 +101,9 @@ def ingest(
     paths: tuple[str, ...],
     published: date | None,
     max_bytes: int | None,
+    max_chars: int | None,
+    max_records: int | None,
+    max_seconds: float | None,
     workers: int | None,
     batch_size: int,
     quiet: bool,
@@ -109,10 +126,13 @@ def ingest(
         workers=workers,
         published=published,
         max_bytes=max_bytes,
+        max_chars=max_chars,
+        max_records=max_records,
+        max_seconds=max_seconds,
         rerun_skipped=rerun_skipped,
         quiet=quiet,
     )
-    store = _open(ctx, create=True)
+    store = open_register(ctx, write=True)
     try:
         summary = run_ingest(list(paths), store, options, err=sys.stderr)
     finally:
@@ -138,7 +158,7 @@ _FORMAT = click.option(
 def status(ctx: click.Context, fmt: str) -> None:
     """How much the register holds: articles stored, extracted, skipped, failed, duplicates,
     events, deals."""
-    store = _open(ctx, create=False)
+    store = open_register(ctx, write=False)
     try:
         counts = store.counts()
         stale = store.deals_stale
@@ -158,7 +178,7 @@ def status(ctx: click.Context, fmt: str) -> None:
         "failed": "failed inputs",
     }
     width = max(len(v) for v in labels.values())
-    click.echo(f"register: {_db(ctx)}")
+    click.echo(f"register: {db_of(ctx)}")
     for key, label in labels.items():
         click.echo(f"{label:<{width}}  {counts[key]:>8}")
 
@@ -168,7 +188,7 @@ def status(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 def failures(ctx: click.Context, fmt: str) -> None:
     """Inputs that could not be read, with the reason (one line each)."""
-    store = _open(ctx, create=False)
+    store = open_register(ctx, write=False)
     try:
         rows = store.failures()
     finally:

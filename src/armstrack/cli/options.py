@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from armstrack.store import Store
 
 
 class DateType(click.ParamType):
@@ -28,3 +31,25 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
+
+
+def db_of(ctx: click.Context) -> str:
+    """The ``--db`` the command was given (or ``$ARMSTRACK_DB``, or ``armstrack.db``)."""
+    obj = ctx.find_root().obj or {}
+    db = obj.get("db")
+    return "armstrack.db" if db is None else db
+
+
+def open_register(ctx: click.Context, *, write: bool) -> Store:
+    """The one way a command opens the register: for writing (``ingest``) or read-only.
+
+    Every problem (no register there, a folder, a foreign database, a bad URL,
+    an unreachable server, ``--db ""``) is one ``armstrack: error`` line, never
+    a traceback.
+    """
+    from armstrack.store import Store, StoreError
+
+    try:
+        return Store(db_of(ctx), create=write, readonly=not write)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc

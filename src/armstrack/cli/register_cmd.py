@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import click
 
-from armstrack.cli.options import DATE
+from armstrack.cli.options import DATE, open_register
 from armstrack.model import Article, Event, ReadFailure
 from armstrack.register import (
     DEAL_COLUMNS,
@@ -201,13 +201,7 @@ def _store(ctx: click.Context) -> Iterator[Any]:
     ``create=False``: a SQLite file that does not exist is an error rather than
     a fresh empty register, so a mistyped ``--db`` does not look like "no deals".
     """
-    from armstrack.store import SchemaVersionError, Store, StoreNotFound
-
-    db = ctx.find_root().obj["db"]
-    try:
-        store = Store(db, create=False)
-    except (StoreNotFound, SchemaVersionError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    store = open_register(ctx, write=False)
     try:
         yield store
     finally:
@@ -569,8 +563,11 @@ def export(
         register = snapshot(register, as_of)
     data = export_register(register, fmt, what=what, include=include)
     if output:
-        with open(output, "wb") as f:
-            f.write(data)
+        try:
+            with open(output, "wb") as f:
+                f.write(data)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

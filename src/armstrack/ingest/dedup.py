@@ -33,15 +33,20 @@ _WORD = re.compile(r"\w+")
 def content_hash(text: str) -> str:
     """sha256 of the lowercased text with all whitespace runs made one space."""
     normal = " ".join(text.lower().split())
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate is legal in a Python str (JSON "\\ud800"); it must
+    # hash, not crash (readers replace them, this is the second line of defence).
+    return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
     """Word ``size``-shingles of the lowercased text (one shingle if it is shorter)."""
     words = _WORD.findall(text.lower())
     if len(words) <= size:
-        return {" ".join(words).encode("utf-8")}
-    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+        return {" ".join(words).encode("utf-8", "surrogatepass")}
+    return {
+        " ".join(words[i : i + size]).encode("utf-8", "surrogatepass")
+        for i in range(len(words) - size + 1)
+    }
 
 
 class NearDuplicateIndex:

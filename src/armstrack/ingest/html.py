@@ -85,14 +85,19 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self.depth = 0
+        self.max_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.depth += 1
+        self.max_depth = max(self.max_depth, self.depth)
         if tag in self._SKIP:
             self._skip += 1
         elif tag in self._BLOCK:
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
+        self.depth = max(0, self.depth - 1)
         if tag in self._SKIP:
             self._skip = max(0, self._skip - 1)
         elif tag in self._BLOCK:
@@ -105,17 +110,28 @@ class _TextParser(HTMLParser):
 
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment (a feed item's content): paragraphs kept, tags dropped."""
+    return _parsed_text(fragment)[0]
+
+
+#: Element depth past which libxml2 (under lxml, under trafilatura) gives up on a page.
+#: Real pages stay far below; a page nested deeper is read with the flat parser instead.
+DEEP_NESTING = 200
+
+
+def _parsed_text(fragment: str) -> tuple[str, int]:
+    """Plain text and the deepest element nesting, from the stdlib's flat (non-recursive)
+    parser, which no nesting depth can break."""
     if "<" not in fragment and "&" not in fragment:
-        return fragment.strip()
+        return fragment.strip(), 0
     parser = _TextParser()
     try:
         parser.feed(fragment)
         parser.close()
     except Exception:  # html.parser is lenient, but never let one item stop a feed
-        return re.sub(r"<[^>]*>", " ", fragment).strip()
+        return re.sub(r"<[^>]*>", " ", fragment).strip(), 0
     paragraphs = re.split(r"\n\s*\n", "".join(parser.parts))
     cleaned = (re.sub(r"\s+", " ", p).strip() for p in paragraphs)
-    return "\n\n".join(p for p in cleaned if p)
+    return "\n\n".join(p for p in cleaned if p), parser.max_depth
 
 
 def read_html(
@@ -152,7 +168,12 @@ def read_html(
         return ReadFailure(where, f"could not parse HTML ({type(exc).__name__}: {exc})", record)
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
-        return ReadFailure(where, NO_TEXT, record)
+        # lxml stops at deep nesting (10,000 wrapped <div>s) and trafilatura then sees
+        # nothing; such a page is read flat rather than lost.
+        flat, depth = _parsed_text(html)
+        if depth <= DEEP_NESTING or not flat:
+            return ReadFailure(where, NO_TEXT, record)
+        text, doc = flat, None
     found = parse_date_string(getattr(doc, "date", None)) or parse_publication_date(text)
     when = found or published
     if when is None and fallback is not None:

@@ -17,7 +17,10 @@ import gzip
 import io
 import json
 import os
+import re
+import stat
 import sys
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,11 +31,28 @@ from typing import IO, Any
 from armstrack.ingest import sniff as fmt
 from armstrack.ingest.dates import parse_date_string
 from armstrack.ingest.text import NO_DATE, parse_text_article
-from armstrack.model import Article, ReadFailure
+from armstrack.model import Article, ReadFailure, printable
 
-__all__ = ["ReadOptions", "read_inputs", "Item", "DEFAULT_MAX_BYTES"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CHARS",
+    "DEFAULT_MAX_RECORDS",
+    "DEFAULT_MAX_SECONDS",
+    "Item",
+    "ReadOptions",
+    "read_inputs",
+]
 
 DEFAULT_MAX_BYTES = 50_000_000
+#: Lines (blank ones too) or WARC records read from one input: a bound on the *work* one
+#: input can cause, which a byte cap alone is not (1 MB of gzip can hold 1 GB of newlines).
+DEFAULT_MAX_RECORDS = 2_000_000
+#: Seconds spent reading one input before it is stopped with a failure.
+DEFAULT_MAX_SECONDS = 600.0
+#: Characters of one article. The language pipeline's memory and time grow with an
+#: article's length (spaCy refuses texts over 1,000,000 characters outright); the longest
+#: real news reports are a few tens of thousands.
+DEFAULT_MAX_CHARS = 500_000
 Item = Article | ReadFailure
 
 _STDIN = "-"
@@ -52,7 +72,42 @@ class ReadOptions:
 
     published: date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_records: int = DEFAULT_MAX_RECORDS
+    max_chars: int = DEFAULT_MAX_CHARS
+    max_seconds: float = DEFAULT_MAX_SECONDS
     stdin: IO[bytes] | None = field(default=None, repr=False)
+    #: Real paths never read as inputs: the register's own files (``x.db``, ``-wal``...).
+    exclude: frozenset[str] = frozenset()
+
+
+class _Budget:
+    """The work one input may cause (records read, seconds spent), checked as it streams.
+
+    Why per input and not per run: one hostile file must cost itself, not the
+    inputs after it. Exceeding it ends that input with one failure that says
+    which limit and how to raise it; what was read before is kept.
+    """
+
+    def __init__(self, opts: ReadOptions) -> None:
+        self.max_records = opts.max_records
+        self.max_seconds = opts.max_seconds
+        self.records = 0
+        self.deadline = time.monotonic() + opts.max_seconds
+
+    def spend(self) -> str | None:
+        """Count one record; the reason to stop, if a limit is now exceeded."""
+        self.records += 1
+        if self.records > self.max_records:
+            return (
+                f"stopped after {self.max_records:,} records, the limit per input "
+                "(use --max-records)"
+            )
+        if self.records % 256 == 0 and time.monotonic() > self.deadline:
+            return (
+                f"stopped after {self.max_seconds:g} s, the time limit per input "
+                f"(use --max-seconds); {self.records - 1:,} records read"
+            )
+        return None
 
 
 def human_size(n: int) -> str:
@@ -163,16 +218,32 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_strings(value: Any) -> Any:
+    """JSON strings with lone surrogates (``"\\ud800"``, legal JSON, not encodable text) made
+    valid: each becomes U+FFFD, one code point for one, so offsets do not move."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_valid_strings(k): _valid_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_strings(v) for v in value]
+    return value
+
+
 def jsonl_record(record: Any, name: str, stem: str, line_no: int, opts: ReadOptions) -> Item:
     """One parsed JSONL record to an Article (body = the whole ``text``) or a failure."""
     where = f"line {line_no}"
     if not isinstance(record, dict):
         return ReadFailure(name, "record is not a JSON object", record=where)
+    record = _valid_strings(record)
     text = _first(record, _TEXT_KEYS)
     if not isinstance(text, str) or not text.strip():
         return ReadFailure(name, "record has no text", record=where)
     raw_id = record.get("id")
-    art_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{line_no}"
+    art_id = printable(str(raw_id)) if raw_id not in (None, "") else f"{stem}:{line_no}"
     raw_date = _first(record, _DATE_KEYS)
     published = parse_date_string(str(raw_date)) if raw_date is not None else None
     if published is None and raw_date is not None and opts.published is None:
@@ -209,11 +280,15 @@ def _skip_rest_of_line(stream: IO[bytes]) -> int:
 def _read_jsonl(name: str, stem: str, stream: IO[bytes], opts: ReadOptions) -> Iterator[Item]:
     """Line by line; a broken line is one failure and the next line is read."""
     line_no = 0
+    budget = _Budget(opts)
     while True:
         raw = stream.readline(opts.max_bytes + 1)
         if not raw:
             return
         line_no += 1
+        if (stop := budget.spend()) is not None:
+            yield ReadFailure(name, stop, f"line {line_no}")
+            return
         if len(raw) > opts.max_bytes and not raw.endswith(b"\n"):
             size = len(raw) + _skip_rest_of_line(stream)
             yield ReadFailure(name, _over_cap("record", size, opts.max_bytes), f"line {line_no}")
@@ -277,7 +352,7 @@ def _read_stream(
             # warcio reads (and recovers from) per-record gzip members itself.
             from armstrack.ingest.warc import read_warc
 
-            yield from read_warc(body, name, opts)
+            yield from read_warc(body, name, opts, _Budget(opts))
         else:
             yield from _read_gzip(name, stem, body, opts)
         return
@@ -286,7 +361,7 @@ def _read_stream(
     elif kind == fmt.WARC:
         from armstrack.ingest.warc import read_warc
 
-        yield from read_warc(body, name, opts)
+        yield from read_warc(body, name, opts, _Budget(opts))
     elif kind in (fmt.TEXT, fmt.HTML, fmt.FEED):
         if size is not None and size > opts.max_bytes:
             yield ReadFailure(name, _over_cap("file", size, opts.max_bytes))
@@ -333,7 +408,7 @@ def _read_gzip(name: str, stem: str, stream: IO[bytes], opts: ReadOptions) -> It
         elif kind == fmt.WARC:  # a WARC compressed as one gzip member: decompress here
             from armstrack.ingest.warc import read_warc
 
-            for item in read_warc(inner, name, opts):
+            for item in read_warc(inner, name, opts, _Budget(opts)):
                 produced += 1
                 yield item
         elif kind in (fmt.TEXT, fmt.HTML, fmt.FEED):
@@ -357,26 +432,63 @@ def _read_gzip(name: str, stem: str, stream: IO[bytes], opts: ReadOptions) -> It
 # --- inputs, files and folders --------------------------------------------------------------
 
 
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a FIFO"), ``None`` for a regular file."""
+    return next((what for test, what in _NOT_REGULAR if test(mode)), None)
+
+
+def _open_input(path: str) -> IO[bytes]:
+    """Open for reading without ever blocking in ``open``.
+
+    Why: opening a FIFO blocks until a writer comes, possibly forever. Opened
+    non-blocking, a FIFO with no writer reads as empty; one with a writer (a
+    shell's ``<(zcat dump.gz)``) streams like stdin.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _read_file(path: str, opts: ReadOptions) -> Iterator[Item]:
+    """One file given or found; ``path`` is the OS's name, the name we show is printable."""
+    name = printable(path)
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed in finally; the generator streams from it
+        f = _open_input(path)
     except PermissionError:
-        yield ReadFailure(path, "permission denied")
+        yield ReadFailure(name, "permission denied")
         return
     except OSError as exc:
-        yield ReadFailure(path, f"cannot open: {exc.strerror or exc}")
+        yield ReadFailure(name, f"cannot open: {exc.strerror or exc}")
         return
     try:
-        size = os.fstat(f.fileno()).st_size
-        yield from _read_stream(path, article_stem(path), f, opts, size)
+        info = os.fstat(f.fileno())
+        size = info.st_size if stat.S_ISREG(info.st_mode) else None
+        yield from _read_stream(name, article_stem(name), f, opts, size)
     except OSError as exc:
-        yield ReadFailure(path, f"read error: {exc.strerror or exc}")
+        yield ReadFailure(name, f"read error: {exc.strerror or exc}")
     finally:
         f.close()
 
 
-def _walk(folder: str, seen: set[str]) -> Iterator[str | ReadFailure]:
-    """Files under ``folder``, recursively, sorted by name, hidden ones skipped."""
+def _walk(folder: str, seen: set[str], opts: ReadOptions) -> Iterator[str | ReadFailure]:
+    """Regular files under ``folder``, recursively, sorted by name, hidden ones skipped.
+
+    A FIFO, socket or device found in a folder is reported, not opened: nobody
+    puts one among articles on purpose, and reading one may never end. The
+    register's own files (``opts.exclude``) are passed over without a word.
+    """
     real = os.path.realpath(folder)
     if real in seen:
         return
@@ -385,48 +497,56 @@ def _walk(folder: str, seen: set[str]) -> Iterator[str | ReadFailure]:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
     except PermissionError:
-        yield ReadFailure(folder, "permission denied (folder)")
+        yield ReadFailure(printable(folder), "permission denied (folder)")
         return
     except OSError as exc:
-        yield ReadFailure(folder, f"cannot list folder: {exc.strerror or exc}")
+        yield ReadFailure(printable(folder), f"cannot list folder: {exc.strerror or exc}")
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         try:
             is_dir = entry.is_dir()
+            mode = entry.stat().st_mode
         except OSError:
-            is_dir = False
+            is_dir, mode = False, stat.S_IFREG
         if is_dir:
-            yield from _walk(entry.path, seen)
+            yield from _walk(entry.path, seen, opts)
+        elif opts.exclude and os.path.realpath(entry.path) in opts.exclude:
+            continue
+        elif (what := _kind_of(mode)) is not None:
+            yield ReadFailure(printable(entry.path), f"not a regular file ({what}); not read")
         else:
             yield entry.path
 
 
-def _read_one(raw: str | os.PathLike[str], opts: ReadOptions) -> Iterator[Item]:
-    name = os.fspath(raw)
+def _read_one(raw: str | bytes | os.PathLike[str], opts: ReadOptions) -> Iterator[Item]:
+    name = os.fsdecode(raw)  # bytes from the OS stay bytes underneath (surrogateescape)
     if name == _STDIN:
         stream = opts.stdin if opts.stdin is not None else sys.stdin.buffer
         yield from _read_stream(_STDIN, "stdin", stream, opts, None)
         return
     if os.path.isdir(name):
-        for entry in _walk(name, set()):
+        for entry in _walk(name, set(), opts):
             if isinstance(entry, ReadFailure):
                 yield entry
             else:
                 yield from _read_file(entry, opts)
         return
     if not os.path.lexists(name):
-        yield ReadFailure(name, "no such file or directory")
+        yield ReadFailure(printable(name), "no such file or directory")
         return
     if not os.path.exists(name):
-        yield ReadFailure(name, "broken symbolic link")
+        yield ReadFailure(printable(name), "broken symbolic link")
+        return
+    if opts.exclude and os.path.realpath(name) in opts.exclude:
+        yield ReadFailure(printable(name), "the register's own database file; not read")
         return
     yield from _read_file(name, opts)
 
 
 def read_inputs(
-    inputs: Iterable[str | os.PathLike[str]], options: ReadOptions | None = None
+    inputs: Iterable[str | bytes | os.PathLike[str]], options: ReadOptions | None = None
 ) -> Iterator[Item]:
     """Every article (or read failure) of every input, lazily, in input order.
 
@@ -437,4 +557,18 @@ def read_inputs(
     """
     opts = options or ReadOptions()
     for raw in inputs:
-        yield from _read_one(raw, opts)
+        for item in _read_one(raw, opts):
+            yield _within_limits(item, opts)
+
+
+def _within_limits(item: Item, opts: ReadOptions) -> Item:
+    """An article over the character limit becomes a failure that says so: never a silent cut,
+    and never a text the language pipeline would choke on."""
+    if isinstance(item, Article) and len(item.text) > opts.max_chars:
+        return ReadFailure(
+            item.path or item.id,
+            f"article is {len(item.text):,} characters, over the limit of {opts.max_chars:,} "
+            "per article (use --max-chars)",
+            f"article {item.id}",
+        )
+    return item

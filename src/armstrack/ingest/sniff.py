@@ -67,11 +67,12 @@ def sniff(head: bytes) -> str:
         return GZIP
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
-    if is_binary(head):
-        return BINARY
     stripped = head.lstrip()
     if stripped.startswith(b"WARC/"):
+        # Before the binary check: a WARC's first record may well be an image.
         return WARC
+    if is_binary(head):
+        return BINARY
     if _HTML_START.match(stripped):
         return HTML
     if stripped.startswith(b"<?xml") or stripped.startswith(b"<!DOCTYPE"):

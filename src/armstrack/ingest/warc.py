@@ -16,7 +16,9 @@ article. Articles so dated are marked ``source_format="warc-crawldate"``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -42,6 +44,10 @@ def warc_article_id(record_id: str | None, uri: str | None) -> str:
 
 
 _TRUNCATED = "truncated WARC: record {number} ends early ({produced} HTML records read)"
+_BAD_LENGTH = (
+    "damaged WARC record: its Content-Length does not match its content, so the text "
+    "would be cut or run into the next record; not read"
+)
 
 
 def _cut_short(rec: object) -> bool:
@@ -85,20 +91,30 @@ def _is_html(content_type: str | None) -> bool:
     return "html" in ct
 
 
-def read_warc(stream: IO[bytes], name: str, opts: object) -> Iterator[Article | ReadFailure]:
-    """Articles of the HTML records of a WARC stream; a truncated archive ends with one failure."""
+def read_warc(
+    stream: IO[bytes], name: str, opts: object, budget: Any = None
+) -> Iterator[Article | ReadFailure]:
+    """Articles of the HTML records of a WARC stream; a truncated archive ends with one failure.
+
+    ``budget`` (the reader's per-input ``_Budget``) is charged one unit per record.
+    """
     from warcio.archiveiterator import ArchiveIterator
 
     counted = _Counting(stream)
 
     class _Iterator(ArchiveIterator):  # type: ignore[misc]
-        """Remembers, on close, whether the last gzip member ended properly.
+        """warcio, made to tell what it otherwise only prints or swallows.
 
-        warcio stops quietly at a truncated gzip member; its decompressor
-        (a zlib object) still knows whether the end-of-stream marker came.
+        - ``gzip_cut``: whether the last gzip member ended properly (warcio stops
+          quietly at a truncated member; its zlib decompressor still knows).
+        - ``bad_lengths``: how many times a record was not followed by the blank
+          lines its Content-Length promised (warcio writes a warning and 4 KB of
+          raw payload to stderr and reads on: the record before was cut or
+          swallowed part of the next).
         """
 
         gzip_cut = False
+        bad_lengths = 0
 
         def close(self) -> None:
             decompressor = getattr(self.reader, "decompressor", None)
@@ -106,16 +122,42 @@ def read_warc(stream: IO[bytes], name: str, opts: object) -> Iterator[Article | 
                 self.gzip_cut = True
             super().close()
 
+        def _consume_blanklines(self) -> Any:
+            before = self.err_count
+            with contextlib.redirect_stderr(io.StringIO()):
+                found = super()._consume_blanklines()
+            self.bad_lengths += self.err_count - before
+            return found
+
     max_bytes: int = getattr(opts, "max_bytes", 50_000_000)
     published = getattr(opts, "published", None)
     produced = 0
     number = 0
     last: Any = None
+    # One record of lookahead: whether a record's Content-Length was right is only
+    # known once the next record's header has been read.
+    pending: tuple[int, Article | ReadFailure] | None = None
+    records = _Iterator(counted)
+
+    def settle(bad_before: int) -> Iterator[Article | ReadFailure]:
+        if pending is None:
+            return
+        at, item = pending
+        if records.bad_lengths > bad_before:
+            yield ReadFailure(name, _BAD_LENGTH, f"record {at}")
+        else:
+            yield item
+
     try:
-        records = _Iterator(counted)
+        bad_before = 0
         for rec in records:
+            yield from settle(bad_before)
+            pending, bad_before = None, records.bad_lengths
             number += 1
             last = rec
+            if budget is not None and (stop := budget.spend()) is not None:
+                yield ReadFailure(name, stop, f"record {number}")
+                return
             if rec.rec_type == "response":
                 http = rec.http_headers
                 if http is None:
@@ -160,7 +202,9 @@ def read_warc(stream: IO[bytes], name: str, opts: object) -> Iterator[Article | 
                 fallback_format=CRAWL_DATE_FORMAT,
                 record=where,
             )
-            yield item
+            pending = (number, item)
+        yield from settle(bad_before)
+        pending = None
         # Bytes read after the end of the last whole record (warcio's ``offset``,
         # blank-line separators included) are a record whose header was cut:
         # warcio drops it without a word.
@@ -170,8 +214,18 @@ def read_warc(stream: IO[bytes], name: str, opts: object) -> Iterator[Article | 
     except Exception as exc:
         # warcio fails in arbitrary ways (ArchiveLoadFailed, EOFError, zlib.error,
         # even AttributeError) on a cut or corrupt record header: one failure, stop.
+        if pending is not None:
+            yield pending[1]
         yield ReadFailure(
             name,
-            f"truncated or corrupt WARC after {number} records "
-            f"({produced} HTML read): {type(exc).__name__}: {exc}",
+            f"truncated or corrupt WARC: the header of record {number + 1} is cut short or "
+            f"malformed ({number} records, {produced} HTML, read before; {_why(exc)})",
         )
+
+
+def _why(exc: BaseException) -> str:
+    """warcio's own words when it has some (the first line), else the kind of error."""
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    if type(exc).__name__ == "ArchiveLoadFailed" and first:
+        return first[:160]
+    return type(exc).__name__

@@ -1095,12 +1095,18 @@ class TimexTagger:
             kind = kind or _SUFFIX_KIND[" ".join(post["sig"].lower().split())]
         span = ctx.doc.char_span(ctx.base + start, ctx.base + end, alignment_mode="expand")
         head_i, tense = _govern(span) if span is not None else (None, "present")
-        period = core.resolve(p, "past" if sig in _PAST_SIGNALS else tense)
         surface = text[start:end]
         interval = None
-        if period is not None:
-            lo, hi = _open(period, kind, p)
-            interval = Interval(lo, hi, surface)
+        try:
+            period = core.resolve(p, "past" if sig in _PAST_SIGNALS else tense)
+            if period is not None:
+                lo, hi = _open(period, kind, p)
+                interval = Interval(lo, hi, surface)
+        except (ValueError, OverflowError):
+            # "next year" said on 9999-12-31, "last year" on 0001-01-01: a time
+            # outside the calendar Python can hold. The expression is found but
+            # left unresolved, like any other time we cannot place.
+            interval = None
         return Timex(surface, ctx.base + start, ctx.base + end, interval, head_i, tense,
                      kind if interval is not None else None)
 

@@ -8,10 +8,13 @@ from armstrack.store.schema import SCHEMA_VERSION
 from armstrack.store.store import (
     Batch,
     FailureRecord,
+    NotARegister,
     SchemaVersionError,
     Store,
     StoredArticle,
+    StoreError,
     StoreNotFound,
+    claim_key,
     database_url,
 )
 
@@ -19,9 +22,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "Batch",
     "FailureRecord",
+    "NotARegister",
     "SchemaVersionError",
+    "StoreError",
     "Store",
     "StoreNotFound",
     "StoredArticle",
+    "claim_key",
     "database_url",
 ]

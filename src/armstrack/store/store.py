@@ -16,9 +16,17 @@ Why this shape:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: ingests rely on SQLite's own locking
+    fcntl = None  # type: ignore[assignment]
+import sqlite3
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -31,21 +39,27 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     update,
 )
+from sqlalchemy import exc as exc_module
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from armstrack.model import Article, Event, Interval, Money, Quantity, ReadFailure
+from armstrack.model import Article, Event, Interval, Money, Quantity, ReadFailure, printable
 from armstrack.store import schema as s
 
 __all__ = [
     "Batch",
     "FailureRecord",
+    "NotARegister",
     "SchemaVersionError",
+    "StoreError",
     "Store",
     "StoreNotFound",
     "StoredArticle",
+    "claim_key",
     "database_url",
 ]
 
@@ -58,21 +72,70 @@ VOLATILE_COLUMNS: dict[str, set[str]] = {
 }
 
 
-class StoreNotFound(FileNotFoundError):
+#: Suffix of the file beside a SQLite database that ingest runs lock (:meth:`Store.ingest_lock`).
+LOCK_SUFFIX = "-lock"
+
+
+class StoreError(RuntimeError):
+    """The register cannot be opened as asked; the message says why in one line, for people."""
+
+
+class StoreNotFound(StoreError, FileNotFoundError):
     """Opening a database that does not exist, for a command that only reads."""
 
 
-class SchemaVersionError(RuntimeError):
+class SchemaVersionError(StoreError):
     """The database was written by an armstrack with another schema version."""
 
 
+class NotARegister(StoreError):
+    """The database (or file) exists but holds no armstrack register."""
+
+
 def database_url(url_or_path: str) -> str:
-    """A SQLAlchemy URL for ``--db``: URLs pass through, anything else is a SQLite file path."""
+    """A SQLAlchemy URL for ``--db``: URLs pass through, anything else is a SQLite file path.
+
+    ``:memory:`` is an in-memory database; an empty string is refused everywhere
+    (it used to mean three different things to three commands).
+    """
+    if not url_or_path or not url_or_path.strip():
+        raise StoreError("--db is empty: give a database file or a SQLAlchemy URL")
     if "://" in url_or_path:
         return url_or_path
-    if url_or_path in (":memory:", ""):
+    if url_or_path == ":memory:":
         return "sqlite://"
     return "sqlite:///" + os.path.abspath(os.path.expanduser(url_or_path))
+
+
+def _sqlite_file(url: str) -> str | None:
+    """The file path of a SQLite file URL, ``None`` for in-memory and other databases."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///:memory:",):
+        return None
+    return url[len("sqlite:///") :].split("?", 1)[0]
+
+
+def _check_sqlite_path(path: str, *, write: bool) -> None:
+    """Refuse, with a readable reason, paths that cannot hold a register."""
+    if os.path.isdir(path):
+        raise StoreError(f"--db {path} is a folder, not a database file")
+    if not os.path.exists(path):
+        if not write:
+            raise StoreNotFound(f"no register at {path} (run `armstrack ingest` first)")
+        folder = os.path.dirname(path) or "."
+        if not os.path.isdir(folder):
+            raise StoreError(f"cannot create {path}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise StoreError(f"cannot create {path}: the folder {folder} is not writable")
+    elif write and not os.access(path, os.W_OK):
+        raise StoreError(f"cannot write to {path}: the database is read-only")
+    elif not os.access(path, os.R_OK):
+        raise StoreError(f"cannot read {path}: permission denied")
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of an exception's message, without SQLAlchemy's background link."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 def _now() -> str:
@@ -126,7 +189,7 @@ class FailureRecord:
 
     def describe(self) -> str:
         where = f"{self.input} ({self.record})" if self.record else self.input
-        return f"{where}: {self.reason}"
+        return printable(f"{where}: {self.reason}")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -279,6 +342,18 @@ def _event_row(article_id: str, ordinal: int, ev: Event) -> dict[str, Any]:
     }
 
 
+#: What makes two events one claim: the same deal, type, factuality and time.
+CLAIM_COLUMNS = (
+    "type", "modality", "supplier", "recipient", "system", "time_start", "time_end",
+)  # fmt: skip
+
+
+def claim_key(ev: Event) -> tuple[Any, ...]:
+    """An event's claim, comparable with the rows :meth:`Lookup.story_claims` returns."""
+    row = _event_row(ev.article, 0, ev)
+    return tuple(row[name] for name in CLAIM_COLUMNS)
+
+
 def _number(value: float | None) -> float | int | None:
     if value is None:
         return None
@@ -357,50 +432,145 @@ def _load_build_deals() -> Any:
     return build_deals
 
 
-class Store:
-    """The register's database: open (creating the schema) with a path or SQLAlchemy URL.
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "the --db URL"
 
-    ``create=False`` refuses to create a SQLite file that does not exist yet
-    (for read-only commands such as ``armstrack status``: a typo in ``--db``
-    should be an error, not a new empty register).
+
+def _foreign(where: str, tables: set[str]) -> str:
+    names = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+    return f"no armstrack register here: {where} holds other tables ({names})"
+
+
+def _store_error(exc: BaseException, where: str) -> StoreError:
+    """A driver's or SQLAlchemy's error opening ``where`` as one line for people."""
+    if isinstance(exc, exc_module.NoSuchModuleError):
+        return StoreError(f"unknown database URL scheme in {where}")
+    if isinstance(exc, exc_module.ArgumentError):
+        return StoreError(f"not a database URL: {where} ({_one_line(exc)})")
+    if isinstance(exc, ImportError):
+        return StoreError(f"the database driver for {where} is not installed ({exc.name or exc})")
+    if isinstance(exc, exc_module.DatabaseError) and "not a database" in _one_line(exc):
+        return NotARegister(f"no armstrack register here: {where} is not a SQLite database")
+    return StoreError(f"cannot open the register at {where}: {_one_line(exc)}")
+
+
+def _sqlite_transactions(engine: Engine, *, readonly: bool) -> None:
+    """Per-connection settings, and who begins transactions (we do, not the driver).
+
+    pysqlite's own transaction handling begins lazily and deferred, so two writers
+    can both read, then one fails to upgrade with "database is locked" at once.
+    Taking transaction control lets a write transaction start ``BEGIN
+    IMMEDIATE``: it waits (busy timeout) for the write lock before reading.
     """
 
-    def __init__(self, url_or_path: str = "armstrack.db", *, create: bool = True) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=60000")
+        if readonly:
+            cur.execute("PRAGMA query_only=ON")
+        else:
+            # synchronous=NORMAL under WAL keeps every commit atomic across kill -9.
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("armstrack_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Store:
+    """The register's database, opened for writing (ingest) or read-only (every other command).
+
+    This is the one place the database is opened. Why each rule:
+
+    - **Reads never write.** ``readonly=True`` (the default with ``create=False``)
+      opens a SQLite file with ``mode=ro`` and runs no write ``PRAGMA``; a file
+      that holds no armstrack register is refused ("no armstrack register
+      here") instead of having our tables created inside it; stale deals are
+      rebuilt in memory for the reader, never stored by it.
+    - **Writers take turns safely.** Every write transaction on SQLite starts
+      with ``BEGIN IMMEDIATE`` under a 60 s busy timeout, so two processes never
+      fail with "database is locked" upgrading a read to a write; the schema is
+      created inside such a transaction, so two first ingests into one new
+      file cannot both create it. :meth:`ingest_lock` makes whole ingest runs
+      take turns (see there).
+    - **Every problem with ``--db`` is one readable** :class:`StoreError`, never a
+      traceback: a folder, a missing folder, a non-database file, a foreign
+      schema, an unknown URL scheme, a missing driver, an unreachable server.
+    """
+
+    def __init__(
+        self,
+        url_or_path: str = "armstrack.db",
+        *,
+        create: bool = True,
+        readonly: bool | None = None,
+    ) -> None:
+        self.readonly = (not create) if readonly is None else readonly
         self.url = database_url(url_or_path)
-        if self.url.startswith("sqlite:///") and not create:
-            path = self.url[len("sqlite:///") :]
-            if not os.path.exists(path):
-                raise StoreNotFound(f"no register at {path} (run `armstrack ingest` first)")
-        self.engine = self._make_engine(self.url)
-        self._init_schema()
+        self.path = _sqlite_file(self.url)
+        self.where = self.path or _redacted(self.url)
+        if self.path is not None:
+            _check_sqlite_path(self.path, write=not self.readonly)
+        try:
+            self.engine = self._make_engine()
+            self._init_schema()
+        except StoreError:
+            raise
+        except Exception as exc:  # every driver's own error type: one readable line
+            raise _store_error(exc, self.where) from exc
 
     # ------------------------------------------------------------------ set-up
 
-    @staticmethod
-    def _make_engine(url: str) -> Engine:
-        if url.startswith("sqlite"):
-            kwargs: dict[str, Any] = {"connect_args": {"timeout": 60}}
-            if url in ("sqlite://", "sqlite:///:memory:"):
-                # One shared connection, or every checkout would see a fresh empty DB.
-                kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-            engine = create_engine(url, **kwargs)
+    def _make_engine(self) -> Engine:
+        if not self.url.startswith("sqlite"):
+            return create_engine(self.url)
+        if self.path is None:
+            # One shared connection, or every checkout would see a fresh empty DB.
+            engine = create_engine(
+                "sqlite://",
+                poolclass=StaticPool,
+                connect_args={"check_same_thread": False},
+            )
+        else:
+            path, readonly = self.path, self.readonly
 
-            @event.listens_for(engine, "connect")
-            def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-                cur = dbapi_conn.cursor()
-                # WAL: readers (status, deals) never block the ingest writer;
-                # synchronous=NORMAL keeps every commit atomic across kill -9.
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
-                cur.execute("PRAGMA foreign_keys=ON")
-                cur.close()
+            def connect() -> sqlite3.Connection:
+                if readonly:
+                    uri = "file:" + urllib.parse.quote(path) + "?mode=ro"
+                    return sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+                return sqlite3.connect(path, timeout=60, check_same_thread=False)
 
-            return engine
-        return create_engine(url)
+            engine = create_engine("sqlite:///" + path, creator=connect)
+        _sqlite_transactions(engine, readonly=self.readonly)
+        return engine
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite): all of it commits, or none."""
+        if self.readonly:
+            raise StoreError(f"{self.where} is open read-only")
+        with self.engine.connect() as conn:
+            conn.execution_options(armstrack_write=True)
+            with conn.begin():
+                yield conn
 
     def _init_schema(self) -> None:
-        s.metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
+        if self.readonly:
+            self._check_register()
+            return
+        with self._writing() as conn:
+            tables = set(inspect(conn).get_table_names())
+            if tables and "meta" not in tables:
+                raise NotARegister(_foreign(self.where, tables))
+            s.metadata.create_all(conn)  # checks first, inside the write lock
             found = conn.execute(
                 select(s.meta.c.value).where(s.meta.c.key == "schema_version")
             ).scalar()
@@ -412,11 +582,43 @@ class Store:
                         {"key": "deals_stale", "value": "0"},
                     ],
                 )
-            elif int(found) != s.SCHEMA_VERSION:
-                raise SchemaVersionError(
-                    f"{self.url}: schema version {found}, this armstrack reads version "
-                    f"{s.SCHEMA_VERSION}"
-                )
+            else:
+                self._check_version(found)
+        if self.path is not None:
+            # WAL: readers never block the writer. Persistent, so set once, outside
+            # any transaction; a concurrent opener may have set it already.
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA journal_mode=WAL")
+            finally:
+                raw.close()
+
+    def _check_register(self) -> None:
+        """Read-only open: the database must hold an armstrack register of our version."""
+        try:
+            with self.engine.connect() as conn:
+                tables = set(inspect(conn).get_table_names())
+                if "meta" not in tables:
+                    raise NotARegister(_foreign(self.where, tables))
+                found = conn.execute(
+                    select(s.meta.c.value).where(s.meta.c.key == "schema_version")
+                ).scalar()
+        except exc_module.DatabaseError as exc:
+            if "not a database" in str(exc.orig):
+                raise NotARegister(
+                    f"no armstrack register here: {self.where} is not a SQLite database"
+                ) from exc
+            raise
+        if found is None:
+            raise NotARegister(f"no armstrack register here: {self.where} has no schema version")
+        self._check_version(found)
+
+    def _check_version(self, found: str) -> None:
+        if not str(found).isdigit() or int(found) != s.SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.where}: schema version {found}, this armstrack reads version "
+                f"{s.SCHEMA_VERSION}"
+            )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -437,13 +639,53 @@ class Store:
 
     # ------------------------------------------------------------- ingest side
 
+    def files(self) -> frozenset[str]:
+        """The real paths of the database's own files (database, WAL, shared memory, lock):
+        an ingest of the folder that holds them must not read them as articles."""
+        if self.path is None:
+            return frozenset()
+        real = os.path.realpath(self.path)
+        suffixes = ("", "-wal", "-shm", "-journal", LOCK_SUFFIX)
+        return frozenset(real + suffix for suffix in suffixes)
+
+    @contextlib.contextmanager
+    def ingest_lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Whole ingest runs into one SQLite file take turns; readers never wait.
+
+        Why a lock for the whole run and not only per transaction: every decision
+        an ingest makes (is this text new? under which id? which story is it a
+        near duplicate of, and which of its sentences are new?) reads what is
+        committed. Two runs deciding side by side from the same committed state
+        would both store one text as new, or both extract one story. Taking turns
+        makes concurrent ingests end exactly like sequential ones. The lock is an
+        advisory ``flock`` on ``DB-lock`` beside the database (never on the
+        database file itself: closing any descriptor of it would drop SQLite's
+        own POSIX locks); the kernel releases it when a process dies, even by
+        ``kill -9``. Other databases (server URLs) rely on their transactions.
+        """
+        if self.path is None or fcntl is None:
+            yield
+            return
+        lock_path = self.path + LOCK_SUFFIX
+        with open(lock_path, "a+b") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait(f"waiting for another ingest into {printable(self.path)} to finish")
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
     def lookup(self) -> Lookup:
         """A connection held open for the many small reads ingest makes per article."""
         return Lookup(self.engine.connect())
 
     def write_batch(self, batch: Batch) -> None:
         """Commit one batch in one transaction: all of it is stored, or none of it."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             if batch.stories:
                 conn.execute(insert(s.stories), batch.stories)
             if batch.articles:
@@ -463,6 +705,9 @@ class Store:
     @staticmethod
     def _record_failure(conn: Connection, failure: ReadFailure) -> None:
         # Update-then-insert rather than a dialect's upsert, so other databases work too.
+        failure = ReadFailure(
+            printable(failure.input), printable(failure.reason), printable(failure.record or "")
+        )
         now = _now()
         f = s.failures.c
         key = (f.input == failure.input) & (f.record == (failure.record or "")) & (
@@ -541,6 +786,22 @@ class Store:
         ``Deal.events`` in the stored JSON index into :meth:`events` (all events,
         in its canonical order), as SPEC.md's ``deals[].events`` index ``events``.
         """
+        built = self._built_deals()
+        if built is None:
+            return None
+        deal_rows, link_rows = built
+        with self._writing() as conn:
+            conn.execute(delete(s.deal_events))
+            conn.execute(delete(s.deals))
+            if deal_rows:
+                conn.execute(insert(s.deals), deal_rows)
+            if link_rows:
+                conn.execute(insert(s.deal_events), link_rows)
+            self._set_meta(conn, "deals_stale", "0")
+        return len(deal_rows)
+
+    def _built_deals(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+        """The ``deals`` and ``deal_events`` rows ``build_deals`` makes of the stored events."""
         build_deals = _load_build_deals()
         if build_deals is None:
             return None
@@ -577,15 +838,7 @@ class Store:
                 link_rows.append(
                     {"deal_id": number, "event_id": events[index].extra["id"], "position": position}
                 )
-        with self.engine.begin() as conn:
-            conn.execute(delete(s.deal_events))
-            conn.execute(delete(s.deals))
-            if deal_rows:
-                conn.execute(insert(s.deals), deal_rows)
-            if link_rows:
-                conn.execute(insert(s.deal_events), link_rows)
-            self._set_meta(conn, "deals_stale", "0")
-        return len(deal_rows)
+        return deal_rows, link_rows
 
     def deals(
         self,
@@ -600,9 +853,20 @@ class Store:
 
         Each deal's ``events`` index into :meth:`events`; ``id`` is the deal's number.
         """
-        if refresh and self.deals_stale:
-            self.rebuild_deals()
         from armstrack.register.deals import Deal
+
+        if refresh and self.deals_stale:
+            if self.readonly:  # a reader builds them for itself and stores nothing
+                rows = (self._built_deals() or ([], []))[0]
+                wanted = [
+                    r for r in rows
+                    if (not supplier or r["supplier"].upper() == supplier.upper())
+                    and (not recipient or r["recipient"].upper() == recipient.upper())
+                    and (not system or r["system"].lower() == system.lower())
+                    and (not status or r["status"] == status)
+                ]
+                return [Deal.from_json(json.loads(r["data"])) for r in wanted]
+            self.rebuild_deals()
 
         d = s.deals.c
         query = select(s.deals.c.data).order_by(d.id)
@@ -776,6 +1040,17 @@ class Lookup:
     def copy_of(self, article_id: str) -> str | None:
         """The article an exact copy stored under ``article_id`` points to."""
         return self._one(select(s.copies.c.article_id).where(s.copies.c.id == article_id))
+
+    def story_claims(self, story_id: str) -> set[tuple[Any, ...]]:
+        """The claims (:func:`claim_key`) the story's stored articles' events make."""
+        e, a = s.events.c, s.articles.c
+        rows = self.conn.execute(
+            select(*(e[name] for name in CLAIM_COLUMNS))
+            .select_from(s.events.join(s.articles, a.id == e.article_id))
+            .where(a.story_id == story_id)
+        ).all()
+        self.conn.rollback()
+        return {tuple(row) for row in rows}
 
     def story_of(self, article_id: str) -> str | None:
         return self._one(select(s.articles.c.story_id).where(s.articles.c.id == article_id))
