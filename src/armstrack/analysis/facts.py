@@ -35,6 +35,7 @@ class Claim:
     event: int  # index into the register's events
     type: str
     year: int | None  # the year the claim dates the event to (None: undated)
+    last_year: int | None  # the interval's last year (== year for a claim within one year)
     quantity: float | None
     evidence: str
     article: str
@@ -49,6 +50,7 @@ class Claim:
             "event": self.event,
             "type": self.type,
             "year": self.year,
+            "last_year": self.last_year,
             "quantity": self.quantity,
             "evidence": self.evidence,
             "article": self.article,
@@ -60,17 +62,18 @@ class Claim:
         }
 
 
-def _year(entry: TimelineEntry) -> int | None:
-    """The claim's own year: the interval's start year (else end year); undated claims have none.
+def _years(entry: TimelineEntry) -> tuple[int | None, int | None]:
+    """The claim's own first and last year (start, else end); undated claims have none.
 
     The publication date is deliberately not used: "has signed" in a 2021
     report may be about a 2016 contract, and SIPRI dates by the event.
     """
     time = entry.event.time
-    if time is None:
-        return None
-    day = time.start or time.end
-    return day.year if day else None
+    if time is None or (time.start is None and time.end is None):
+        return None, None
+    first = (time.start or time.end).year  # type: ignore[union-attr]
+    last = (time.end or time.start).year  # type: ignore[union-attr]
+    return first, last
 
 
 def _claims(deal: Deal, types: Iterable[str]) -> list[Claim]:
@@ -80,11 +83,13 @@ def _claims(deal: Deal, types: Iterable[str]) -> list[Claim]:
         ev = entry.event
         if ev.type not in wanted or not ev.is_realis:
             continue
+        first, last = _years(entry)
         out.append(
             Claim(
                 event=entry.index,
                 type=ev.type,
-                year=_year(entry),
+                year=first,
+                last_year=last,
                 quantity=float(ev.quantity.value) if ev.quantity else None,
                 evidence=ev.evidence,
                 article=ev.article,

@@ -96,6 +96,23 @@ _HEADERS: dict[str, tuple[str, ...]] = {
 }
 #: Without these a row cannot be matched to anything.
 REQUIRED = ("supplier", "recipient", "designation", "order_year")
+#: How messages name the fields: as SIPRI's own header does.
+FIELD_NAMES = {
+    "sipri_id": "SIPRI AT Database ID",
+    "recipient": "Recipient",
+    "supplier": "Supplier",
+    "order_year": "Year of order",
+    "ordered": "Number ordered",
+    "designation": "Weapon designation",
+    "description": "Weapon description",
+    "delivered": "Number delivered",
+    "delivery_years": "Year(s) of delivery",
+    "status": "status",
+    "comments": "Comments",
+    "tiv_unit": "SIPRI TIV per unit",
+    "tiv_total": "SIPRI TIV for total order",
+    "tiv_delivered": "SIPRI TIV of delivered weapons",
+}
 #: Fields SIPRI flags as uncertain in the (often unnamed) column to their right.
 _FLAGGED = ("order_year", "ordered", "delivered")
 _HEADER_SEARCH_LINES = 40
@@ -294,7 +311,7 @@ def read_trade_register(source: str | Path | bytes, name: str | None = None) -> 
     if missing_required:
         raise SipriFormatError(
             f"{where}: the header on line {header_at + 1} lacks required column(s): "
-            + ", ".join(missing_required)
+            + ", ".join(FIELD_NAMES[f] for f in missing_required)
             + f" (found: {', '.join(h for h in header if h.strip())})"
         )
     flags = _flag_columns(header, columns)
@@ -303,7 +320,9 @@ def read_trade_register(source: str | Path | bytes, name: str | None = None) -> 
     if any(f in missing for f in ("ordered", "delivered", "delivery_years")):
         problems.append(
             f"{where}: no column for "
-            + ", ".join(f for f in ("ordered", "delivered", "delivery_years") if f in missing)
+            + ", ".join(
+                FIELD_NAMES[f] for f in ("ordered", "delivered", "delivery_years") if f in missing
+            )
             + "; those facts are not compared"
         )
     kb = knowledge_base()
@@ -434,14 +453,15 @@ class Comparison:
 
 def _news_evidence(deal: Deal) -> dict[str, Any]:
     """The register's side: status, orders and deliveries with their sentences, and sources."""
+    delivered, years = number_delivered(deal), delivery_years(deal)
     return {
         "deal": deal.id,
         "key": deal.key,
         "status": deal.status,
         "order_year": order_year(deal),
         "number_ordered": deal.quantity.value if deal.quantity else None,
-        "number_delivered": number_delivered(deal),
-        "delivery_years": list(delivery_years(deal) or ()) or None,
+        "number_delivered": _int(delivered) if delivered is not None else None,
+        "delivery_years": _span(years) if years else None,
         "orders": [c.to_json() for c in order_claims(deal)],
         "deliveries": [c.to_json() for c in delivery_claims(deal)],
         "sources": [s.to_json() for s in deal.sources],
@@ -478,53 +498,69 @@ class SipriReport:
         return out
 
 
-def _nearest(claims: Iterable[Claim], year: int) -> Claim | None:
-    dated = [c for c in claims if c.year is not None]
-    return min(dated, key=lambda c: (abs(c.year - year), -c.year)) if dated else None  # type: ignore[operator]
+def _order_for(row: SipriRow, orders: Sequence[Claim], tolerance: int) -> tuple[Claim | None, bool]:
+    """The news contract a SIPRI row is about, and whether the row's year disagrees with it.
+
+    A dated contract within ``tolerance`` years matches. Else an undated one
+    matches if it was reported no earlier than the row's year (a report says a
+    contract was signed by its publication date, not when). Else the nearest
+    dated contract is returned with the disagreement flag set; None when the
+    news reports no contract at all.
+    """
+    dated = [c for c in orders if c.year is not None]
+    nearest = min(dated, key=lambda c: (abs(c.year - row.order_year), -c.year), default=None)  # type: ignore[operator]
+    if nearest is not None and abs(nearest.year - row.order_year) <= tolerance:  # type: ignore[operator]
+        return nearest, False
+    undated = [
+        c for c in orders if c.year is None and c.published and c.published.year >= row.order_year
+    ]
+    if undated:
+        return min(undated, key=lambda c: (c.published, c.event)), False
+    return nearest, nearest is not None
 
 
 def _differences(row: SipriRow, deal: Deal, tolerance: int) -> list[dict[str, Any]]:
     """Where a SIPRI row and the deal it matched disagree (empty: they agree)."""
     found: list[dict[str, Any]] = []
-    orders = order_claims(deal)
-    nearest = _nearest(orders, row.order_year)
-    if nearest is not None and abs(nearest.year - row.order_year) > tolerance:  # type: ignore[operator]
+    order, year_differs = _order_for(row, order_claims(deal), tolerance)
+    if year_differs and order is not None:
         found.append(
             {
                 "field": "order_year",
                 "sipri": row.order_year,
-                "news": nearest.year,
-                "note": f"{abs(nearest.year - row.order_year)} year(s) apart "  # type: ignore[operator]
-                f"(tolerance {tolerance})",
+                "news": order.year,
+                "note": "no contract the news reports is within "
+                f"{tolerance} year(s) of SIPRI's; the nearest is shown",
             }
         )
-    # The number of the order that matched on year, else the deal's (latest contract's) number.
-    matched = [
-        c
-        for c in orders
-        if c.quantity is not None
-        and (c.year is None or abs(c.year - row.order_year) <= tolerance)
-    ]
-    news_number = matched[-1].quantity if matched else None
-    if news_number is not None and row.ordered is not None and news_number != row.ordered:
+    elif (
+        order is not None
+        and order.quantity is not None
+        and row.ordered is not None
+        and order.quantity != row.ordered
+    ):
         found.append(
             {
                 "field": "number_ordered",
                 "sipri": row.ordered,
-                "news": _int(news_number),
+                "news": _int(order.quantity),
                 "note": "SIPRI's number is an estimate" if row.ordered_uncertain else "",
             }
         )
-    news_years = delivery_years(deal)
-    if row.delivery_years and news_years:
-        first, last = row.delivery_years
-        if news_years[0] < first - tolerance or news_years[1] > last + tolerance:
+    if row.delivery_years:
+        first, last = row.delivery_years[0] - tolerance, row.delivery_years[1] + tolerance
+        outside = [
+            c
+            for c in delivery_claims(deal)
+            if c.year is not None and (c.last_year < first or c.year > last)  # type: ignore[operator]
+        ]
+        if outside:
             found.append(
                 {
                     "field": "delivery_years",
                     "sipri": row.delivery_years_text,
-                    "news": _span(news_years),
-                    "note": "",
+                    "news": ", ".join(_span((c.year, c.last_year)) for c in outside),  # type: ignore[arg-type]
+                    "note": "news deliveries dated outside SIPRI's years of delivery",
                 }
             )
     if row.stage not in _AGREES.get(deal.status, set()):

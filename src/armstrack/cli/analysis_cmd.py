@@ -78,7 +78,7 @@ def _finding_row(finding: dict[str, Any]) -> dict[str, Any]:
             "news_delivered": n.get("number_delivered")
             if n.get("number_delivered") is not None
             else "",
-            "news_delivery_years": "-".join(str(y) for y in n.get("delivery_years") or ()),
+            "news_delivery_years": n.get("delivery_years") or "",
             "news_evidence": (n.get("orders") or n.get("deliveries") or [{}])[-1].get(
                 "evidence", ""
             ),
