@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from armstrack.model import Article, Event
+from armstrack.nlp.focus import FocusedParser
 
 
 class _Worker:
@@ -29,10 +30,12 @@ class _Worker:
         from armstrack.nlp.entities import EntityLayer
 
         self.nlp = load_spacy()
-        self.entities = EntityLayer(load_kb())
+        self.kb = load_kb()
+        self.entities = EntityLayer(self.kb)
         self.events = ArticleExtractor()
 
-    def run(self, articles: list[Article], batch_size: int) -> list[list[Event] | str]:
+    def run(self, articles: list[Article], batch_size: int, focus: bool = True
+            ) -> list[list[Event] | str]:
         """Events per article, or why it failed: the per-article guard of the pipeline.
 
         spaCy fails a whole ``nlp.pipe`` batch for one bad text (e.g. ``[E088]``, a text
@@ -40,17 +43,17 @@ class _Worker:
         only the culprit fails.
         """
         try:
-            return self._run(articles, batch_size)
+            return self._run(articles, batch_size, focus)
         except Exception as exc:
             if len(articles) == 1:
                 return [_failed(exc)]
-            return [self.run([article], 1)[0] for article in articles]
+            return [self.run([article], 1, focus)[0] for article in articles]
 
-    def _run(self, articles: list[Article], batch_size: int) -> list[list[Event] | str]:
-        bodies = (article.body for article in articles)
+    def _run(self, articles: list[Article], batch_size: int, focus: bool
+             ) -> list[list[Event] | str]:
+        parser = FocusedParser(self.nlp, self.kb, focus=focus, batch_size=batch_size)
         results: list[list[Event] | str] = []
-        for article, doc in zip(articles, self.nlp.pipe(bodies, batch_size=batch_size),
-                                strict=True):
+        for article, doc in zip(articles, parser.parse(articles), strict=True):
             try:
                 self.entities(doc)
                 results.append(self.events.extract(article, doc))
@@ -74,9 +77,9 @@ def _worker() -> _Worker:
     return _WORKER
 
 
-def _run_batch(payload: tuple[list[Article], int]) -> list[list[Event] | str]:
-    articles, batch_size = payload
-    return _worker().run(articles, batch_size)
+def _run_batch(payload: tuple[list[Article], int, bool]) -> list[list[Event] | str]:
+    articles, batch_size, focus = payload
+    return _worker().run(articles, batch_size, focus)
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -93,9 +96,10 @@ class Extractor:
     caller can record it and go on.
     """
 
-    def __init__(self, batch_size: int = 32, n_process: int = 1) -> None:
+    def __init__(self, batch_size: int = 32, n_process: int = 1, focus: bool = True) -> None:
         self.batch_size = max(1, batch_size)
         self.n_process = max(1, n_process)
+        self.focus = focus  # parse only the lines that can hold an event (nlp.focus)
 
     def process(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
         """Yield each article with its events, in input order."""
@@ -111,7 +115,7 @@ class Extractor:
         batches = _batches(articles, self.batch_size)
         if self.n_process == 1:
             for batch in batches:
-                yield from zip(batch, _run_batch((batch, self.batch_size)), strict=True)
+                yield from zip(batch, _run_batch((batch, self.batch_size, self.focus)), strict=True)
             return
         context = multiprocessing.get_context("fork")
         window: deque = deque()
@@ -119,7 +123,8 @@ class Extractor:
             # A bounded window of batches in flight keeps memory flat on any input size
             # (Pool.imap would read the whole input ahead).
             for batch in batches:
-                window.append((batch, pool.apply_async(_run_batch, ((batch, self.batch_size),))))
+                payload = (batch, self.batch_size, self.focus)
+                window.append((batch, pool.apply_async(_run_batch, (payload,))))
                 if len(window) >= 2 * self.n_process:
                     done, pending = window.popleft()
                     yield from zip(done, pending.get(), strict=True)

@@ -71,13 +71,14 @@ def extract_candidates(articles: Sequence[Article]) -> dict[str, list[Event]]:
     from armstrack.kb import load_kb
     from armstrack.nlp import load_spacy
     from armstrack.nlp.entities import EntityLayer
+    from armstrack.nlp.focus import FocusedParser
 
-    nlp = load_spacy()
-    entities = EntityLayer(load_kb())
+    kb = load_kb()
+    entities = EntityLayer(kb)
     extractor = ArticleExtractor(reviewer=CandidateRecorder())
     out: dict[str, list[Event]] = {}
-    for article, doc in zip(articles, nlp.pipe((a.body for a in articles), batch_size=16),
-                            strict=True):
+    parser = FocusedParser(load_spacy(), kb, batch_size=16)  # the parse ingest gives the rules
+    for article, doc in zip(articles, parser.parse(articles), strict=True):
         entities(doc)
         out[article.id] = extractor.extract(article, doc)
     return out
