@@ -155,8 +155,8 @@ DRIVER = textwrap.dedent(
         class Hanging:
             calls = 0
 
-            def __init__(self, batch_size, n_process):
-                self.inner = inner(batch_size, n_process)
+            def __init__(self, batch_size):
+                self.inner = inner(batch_size)
 
             def process(self, articles):
                 Hanging.calls += 1

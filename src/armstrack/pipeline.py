@@ -1,18 +1,15 @@
 """Articles in, events out: the language pipeline and the event rules in one call.
 
-``Extractor.process`` parses article bodies in batches through ``nlp.pipe``
-and runs the event rules on each parsed document. With ``n_process > 1`` whole
-batches go to worker processes, each holding its own model, knowledge base and
-tagger, and only the events (small dataclasses) come back: documents are never
-pickled between processes, and memory stays bounded by the batches in flight.
-Output order is input order either way.
+``Extractor.process`` parses article bodies in batches (``nlp.focus``: only the
+lines that can hold an event) and runs the event rules on each parsed
+document, in this process. Running many of them at once (worker processes, a
+Dask cluster) is ``armstrack.execution``'s job: each worker builds one
+``Extractor`` and only events (small dataclasses) travel back.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import traceback
-from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -20,8 +17,8 @@ from armstrack.model import Article, Event
 from armstrack.nlp.focus import FocusedParser
 
 
-class _Worker:
-    """The per-process tools, built once per process."""
+class _Tools:
+    """The per-process tools (model, knowledge base, rules), built once per process."""
 
     def __init__(self) -> None:
         from armstrack.events.extract import ArticleExtractor
@@ -67,19 +64,27 @@ def _failed(exc: BaseException) -> str:
     return f"extraction failed: {detail}"
 
 
-_WORKER: _Worker | None = None
+_TOOLS: _Tools | None = None
 
 
-def _worker() -> _Worker:
-    global _WORKER
-    if _WORKER is None:
-        _WORKER = _Worker()
-    return _WORKER
+def _tools() -> _Tools:
+    global _TOOLS
+    if _TOOLS is None:
+        _TOOLS = _Tools()
+    return _TOOLS
 
 
-def _run_batch(payload: tuple[list[Article], int, bool]) -> list[list[Event] | str]:
-    articles, batch_size, focus = payload
-    return _worker().run(articles, batch_size, focus)
+def recycle() -> None:
+    """Drop this process's model and knowledge base; the next batch loads fresh ones.
+
+    spaCy's string store only grows on a stream of new text: a long-lived
+    worker calls this after a bounded number of documents.
+    """
+    global _TOOLS
+    from armstrack.nlp.model import load_spacy
+
+    _TOOLS = None
+    load_spacy.cache_clear()
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -89,16 +94,15 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 class Extractor:
-    """Runs spaCy and the event rules over articles.
+    """Runs spaCy and the event rules over articles, in this process.
 
-    ``process`` yields ``(article, events)``; when the rules fail on an article
-    the events are replaced by an error string (``ExtractionError``) so that the
+    ``process`` yields ``(article, events)``; ``process_safe`` replaces the
+    events of an article the rules fail on by an error string so that the
     caller can record it and go on.
     """
 
-    def __init__(self, batch_size: int = 32, n_process: int = 1, focus: bool = True) -> None:
+    def __init__(self, batch_size: int = 32, focus: bool = True) -> None:
         self.batch_size = max(1, batch_size)
-        self.n_process = max(1, n_process)
         self.focus = focus  # parse only the lines that can hold an event (nlp.focus)
 
     def process(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
@@ -112,25 +116,8 @@ class Extractor:
         self, articles: Iterable[Article]
     ) -> Iterator[tuple[Article, list[Event] | str]]:
         """Like ``process`` but a failed article yields its error message instead of raising."""
-        batches = _batches(articles, self.batch_size)
-        if self.n_process == 1:
-            for batch in batches:
-                yield from zip(batch, _run_batch((batch, self.batch_size, self.focus)), strict=True)
-            return
-        context = multiprocessing.get_context("fork")
-        window: deque = deque()
-        with context.Pool(self.n_process) as pool:
-            # A bounded window of batches in flight keeps memory flat on any input size
-            # (Pool.imap would read the whole input ahead).
-            for batch in batches:
-                payload = (batch, self.batch_size, self.focus)
-                window.append((batch, pool.apply_async(_run_batch, (payload,))))
-                if len(window) >= 2 * self.n_process:
-                    done, pending = window.popleft()
-                    yield from zip(done, pending.get(), strict=True)
-            while window:
-                done, pending = window.popleft()
-                yield from zip(done, pending.get(), strict=True)
+        for batch in _batches(articles, self.batch_size):
+            yield from zip(batch, _tools().run(batch, self.batch_size, self.focus), strict=True)
 
 
 class ExtractionError(RuntimeError):

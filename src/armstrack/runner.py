@@ -16,13 +16,16 @@ Guarantees, and how they are kept:
   still uncommitted batches of this run decided; batches commit strictly in
   input order, one transaction each. A run killed at any point and run again
   therefore redoes exactly the uncommitted batches, with the same decisions.
-- **Workers.** ``workers > 1`` starts a process pool (spawned, each worker
-  builds its own ``Extractor(nlp_batch_size, n_process=1)`` once) as soon as the
-  first full batch of relevant articles is ready, and sends it whole batches;
-  reading, gating and committing stay in this process. Inputs too small to
-  fill one batch never pay for starting workers. (Spawned workers re-import
-  the main module: a script calling :func:`ingest` with ``workers > 1`` needs
-  the usual ``if __name__ == "__main__":`` guard; the CLI has it.)
+- **Workers.** Extraction runs through an ``armstrack.execution`` executor:
+  in this process for one worker, a pool of spawned processes for ``workers > 1``
+  (started by the first full batch of relevant articles, so inputs too small to
+  fill one never pay for it), or Dask workers (``armstrack.cluster``). Reading,
+  deciding and committing stay in this process, which is the only writer; results
+  are committed in batch order whatever order they finish in.
+- **Scans.** What ingest learns about an article before deciding (content hash,
+  gate verdict, MinHash signature) is a :class:`Scan`; locally it is computed
+  here, on a cluster the workers compute it and send it with the article, and
+  the decisions are the same code either way.
 
 Policies (see also :mod:`armstrack.store.schema`):
 
@@ -48,16 +51,24 @@ import os
 import sys
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
+from armstrack.execution import Executor, Inline, OrderedWindow, local_executor
 from armstrack.model import Article, Event, ReadFailure
 from armstrack.store import Batch, Store, claim_key
 
-__all__ = ["Components", "IngestOptions", "IngestSummary", "default_components", "ingest"]
+__all__ = [
+    "Components",
+    "IngestOptions",
+    "IngestSummary",
+    "Scan",
+    "default_components",
+    "ingest",
+    "scan_article",
+]
 
 
 @dataclass
@@ -141,8 +152,9 @@ class IngestSummary:
 class Components:
     """The stages ingest plugs together; tests and benchmarks swap any of them.
 
-    ``extractor`` is called as ``extractor(batch_size, n_process)`` and must be
-    picklable by reference (a module-level class or function) for ``workers > 1``.
+    ``extractor`` is called as ``extractor(nlp_batch_size)`` and must be
+    picklable by reference (a module-level class or function) for ``workers > 1``
+    and for a cluster.
     """
 
     read_inputs: Callable[[Sequence[str], Any], Iterable[Article | ReadFailure]]
@@ -152,7 +164,7 @@ class Components:
     #: NearDuplicateIndex: ``signature(text) -> bytes``; ``add_signature(key, sig)`` returns
     #: the earliest indexed near duplicate's key (and indexes ``key`` only if there is none).
     near_index: Any
-    extractor: Callable[[int, int], Any]
+    extractor: Callable[[int], Any]
 
 
 def default_components() -> Components:
@@ -194,43 +206,43 @@ def ingest(
     return _Run(store, opts, components or default_components(), err or sys.stderr).execute(paths)
 
 
-# --------------------------------------------------------------------- workers
-
-_WORKER_EXTRACTOR: Any = None
+# ----------------------------------------------------------------------- scans
 
 
-def _init_worker(factory: Callable[[int, int], Any], batch_size: int) -> None:
-    """Pool initializer: one extractor (one spaCy model) per worker process, built once."""
-    global _WORKER_EXTRACTOR
-    _WORKER_EXTRACTOR = factory(batch_size, 1)
+@dataclass
+class Scan:
+    """An article (sanitized) with what ingest computes about it before deciding.
+
+    A cluster's workers compute it in phase one and send it with the article, so
+    the client only decides; a local run computes the same lazily (no gate for
+    a text already stored). ``error``: why the article could not be scanned.
+    """
+
+    article: Article
+    digest: str = ""
+    decision: Any = None  # the gate's GateDecision
+    signature: bytes = b""  # MinHash signature; b"" when the gate rejects the article
+    error: str | None = None
 
 
-def _extract_in_worker(articles: list[Article]) -> list[list[Event] | str]:
-    return _events_of(_WORKER_EXTRACTOR, articles)
-
-
-def _events_of(extractor: Any, articles: list[Article]) -> list[list[Event] | str]:
-    """The extractor's events per article (or why it failed on it), checked to come back in
-    input order. An article the rules fail on is recorded as a failure; the batch goes on:
-    a batch that raises is re-run one article at a time, so only the culprit fails."""
+def scan_article(article: Article, comp: Components) -> Scan:
+    """Everything cheap about ``article`` at once; the per-article guard included."""
     try:
-        return _batch_events(extractor, articles)
+        article = article.sanitized()
+        digest = comp.content_hash(article.text)
+        decision, signature = _gate_and_signature(article, comp)
     except Exception as exc:
-        if len(articles) == 1:
-            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            return [f"extraction failed: {detail}"]
-        return [_events_of(extractor, [article])[0] for article in articles]
+        return Scan(article, error=_detail(exc))
+    return Scan(article, digest, decision, signature)
 
 
-def _batch_events(extractor: Any, articles: list[Article]) -> list[list[Event] | str]:
-    results = extractor.process_safe(articles) if hasattr(extractor, "process_safe") \
-        else extractor.process(articles)
-    out: list[list[Event] | str] = []
-    for expected, (article, events) in zip(articles, results, strict=True):
-        if article.id != expected.id:
-            raise RuntimeError(f"extractor returned {article.id!r} where {expected.id!r} was due")
-        out.append(events if isinstance(events, str) else list(events))
-    return out
+def _gate_and_signature(article: Article, comp: Components) -> tuple[Any, bytes]:
+    decision = comp.gate.check(article)
+    return decision, comp.near_index.signature(article.text) if decision.relevant else b""
+
+
+def _detail(exc: BaseException) -> str:
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def only_new_claims(events: list[Event], known: set[tuple[Any, ...]]) -> list[Event]:
@@ -257,15 +269,20 @@ class _Chunk:
     hashes: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     full: bool = False  # closed because it was full (so more input follows)
-    events: list[list[Event] | str] | None = None
-    future: Any = None
     #: near duplicates among ``relevant``: article id -> its story
     near: dict[str, str] = field(default_factory=dict)
 
 
+#: (is a stored skipped article re-gated, item); a ``Scan`` is an article scanned elsewhere.
+Item = tuple[bool, "Article | Scan | ReadFailure"]
+
+
 class _Run:
-    def __init__(self, store: Store, opts: IngestOptions, comp: Components, err: IO[str]):
+    def __init__(self, store: Store, opts: IngestOptions, comp: Components, err: IO[str],
+                 executor: Executor | None = None):
         self.store, self.opts, self.comp, self.err = store, opts, comp, err
+        #: where extraction runs; None: chosen from ``opts.workers`` by the first batch
+        self.executor = executor
         self.summary = IngestSummary()
         self.max_items = opts.max_items or 32 * opts.batch_size
         # Decisions of batches not committed yet (the store answers for the rest).
@@ -273,15 +290,14 @@ class _Run:
         self.pending_ids: set[str] = set()
         self.pending_story: dict[str, str] = {}
         self.seq = 0
-        self.local_extractor: Any = None
-        self.pool: Any = None
         self.progress: Any = None
         self.task: Any = None
         self.started = 0.0
 
     # -------------------------------------------------------------- plumbing
 
-    def execute(self, paths: Sequence[str]) -> IngestSummary:
+    def execute(self, paths: Sequence[str], items: Iterable[Item] | None = None) -> IngestSummary:
+        """Run over ``paths`` (read here) or ``items`` read elsewhere (a cluster's scans)."""
         self.started = time.perf_counter()
         show = self.opts.progress
         if show is None:
@@ -295,93 +311,84 @@ class _Run:
             self.lookup = stack.enter_context(self.store.lookup())
             if show:
                 self._start_progress(stack)
-            stack.callback(self._stop_pool)
-            self._pipeline(paths)
-            self._stop_pool(wait=True)
+            stack.callback(self._close_executor, False)
+            stream = self._items(paths) if items is None else itertools.chain(
+                self._rerun_items(), items)
+            self._pipeline(stream)
+            self._close_executor(True)
             self.summary.deals = self.store.rebuild_deals() if self.store.deals_stale else (
                 self.store.counts()["deals"] if _has_register() else None
             )
         self.summary.seconds = time.perf_counter() - self.started
         return self.summary
 
-    def _items(self, paths: Sequence[str]) -> Iterator[tuple[bool, Article | ReadFailure]]:
-        """(is_rerun, item): stored skipped articles first (if asked), then the inputs."""
+    def _rerun_items(self) -> Iterator[Item]:
         if self.opts.rerun_skipped:
             for article in self.store.iter_skipped():
                 yield True, article
-        if not paths:
-            return
+
+    def read_kwargs(self) -> dict[str, Any]:
+        """The reader's options for this run (a cluster sends them to its workers)."""
         kwargs: dict[str, Any] = {"published": self.opts.published}
         for limit in ("max_bytes", "max_chars", "max_records", "max_seconds"):
             if getattr(self.opts, limit) is not None:
                 kwargs[limit] = getattr(self.opts, limit)
         if own_files := self.store.files():
             kwargs["exclude"] = own_files
+        return kwargs
+
+    def _items(self, paths: Sequence[str]) -> Iterator[Item]:
+        """(is_rerun, item): stored skipped articles first (if asked), then the inputs."""
+        yield from self._rerun_items()
+        if not paths:
+            return
         items: Iterable[Article | ReadFailure] = self.comp.read_inputs(
-            list(paths), self.comp.read_options(**kwargs)
+            list(paths), self.comp.read_options(**self.read_kwargs())
         )
         if self.opts.limit is not None:
             items = itertools.islice(items, self.opts.limit)
         for item in items:
             yield False, item
 
-    def _pipeline(self, paths: Sequence[str]) -> None:
-        inflight: deque[_Chunk] = deque()
-        limit = 2 * self.opts.n_workers
-        for chunk in self._chunks(self._items(paths)):
+    def _pipeline(self, items: Iterable[Item]) -> None:
+        window: OrderedWindow[_Chunk] = OrderedWindow(2 * self.opts.n_workers)
+        for chunk in self._chunks(items):
+            handle = None
             if chunk.relevant:
-                if self.pool is None and self.opts.n_workers > 1 and chunk.full:
-                    self._start_pool()
-                if self.pool is not None:
-                    chunk.future = self.pool.apply_async(_extract_in_worker, (chunk.relevant,))
-                else:
-                    chunk.events = _events_of(self._extractor(), chunk.relevant)
-            inflight.append(chunk)
-            while inflight and (len(inflight) > limit or _ready(inflight[0])):
-                self._commit(inflight.popleft())
-        while inflight:
-            self._commit(inflight.popleft())
+                executor = self._executor(chunk.full)
+                handle = executor.submit(chunk.relevant)
+                window.limit = max(window.limit, executor.slots)
+            window.put(chunk, handle)
+            for done, events in window.ready():
+                self._commit(done, events)
+        for done, events in window.drain():
+            self._commit(done, events)
 
-    def _extractor(self) -> Any:
-        if self.local_extractor is None:
-            self.local_extractor = self.comp.extractor(self._nlp_batch, 1)
-        return self.local_extractor
+    def _executor(self, full: bool) -> Executor:
+        """The executor; worker processes only once a full batch shows the input needs them."""
+        if self.executor is None or (full and isinstance(self.executor, Inline)
+                                     and self.opts.n_workers > 1):
+            workers = self.opts.n_workers if full else 1
+            self.executor = local_executor(self.comp.extractor, self._nlp_batch, workers)
+        return self.executor
 
     @property
     def _nlp_batch(self) -> int:
         return max(1, min(self.opts.nlp_batch_size, self.opts.batch_size))
 
-    def _start_pool(self) -> None:
-        import multiprocessing
-
-        # spawn, not fork: this process may hold threads (the progress bar) and
-        # open database connections, neither of which survives a fork safely.
-        ctx = multiprocessing.get_context("spawn")
-        self.pool = ctx.Pool(
-            self.opts.n_workers,
-            initializer=_init_worker,
-            initargs=(self.comp.extractor, self._nlp_batch),
-        )
-
-    def _stop_pool(self, wait: bool = False) -> None:
-        if self.pool is None:
-            return
-        pool, self.pool = self.pool, None
-        if wait:
-            pool.close()
-        else:
-            pool.terminate()
-        pool.join()
+    def _close_executor(self, wait: bool) -> None:
+        if self.executor is not None:
+            self.executor.close(wait=wait)
 
     # ------------------------------------------------------------- decisions
 
-    def _chunks(self, items: Iterable[tuple[bool, Article | ReadFailure]]) -> Iterator[_Chunk]:
+    def _chunks(self, items: Iterable[Item]) -> Iterator[_Chunk]:
         chunk = _Chunk()
         for n, (is_rerun, item) in enumerate(items, start=1):
             if isinstance(item, ReadFailure):
                 self._failure(chunk, item)
             elif is_rerun:
-                self._rerun(chunk, item)
+                self._rerun(chunk, item if isinstance(item, Article) else item.article)
             else:
                 self._article(chunk, item)
             if n % 256 == 0:
@@ -409,15 +416,23 @@ class _Run:
         """The per-article guard's verdict: this article could not be processed; the run
         goes on. Why a guard at all: a bug any one text can trigger (in the gate, the
         hashing, the parser) must cost that text, never the batch or the run."""
-        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        self._say_failed(chunk, article, _detail(exc))
+
+    def _say_failed(self, chunk: _Chunk, article: Article, detail: str) -> None:
         where = ReadFailure(article.path or article.id, "", f"article {article.id}")
         self._failure(chunk, dataclasses.replace(where, reason=f"could not be processed: {detail}"))
 
-    def _article(self, chunk: _Chunk, article: Article) -> None:
+    def _article(self, chunk: _Chunk, item: Article | Scan) -> None:
+        """One article read here (scanned as far as needed, lazily) or scanned elsewhere."""
         self.summary.read += 1
+        if isinstance(item, Scan) and item.error is not None:
+            self._say_failed(chunk, item.article, item.error)
+            return
+        article = item.article if isinstance(item, Scan) else item
         try:
-            article = article.sanitized()
-            digest = self.comp.content_hash(article.text)
+            if not isinstance(item, Scan):
+                article = article.sanitized()
+            digest = item.digest if isinstance(item, Scan) else self.comp.content_hash(article.text)
         except Exception as exc:
             self._item_failed(chunk, article, exc)
             return
@@ -425,12 +440,14 @@ class _Run:
         if holder is not None:
             self._known_text(chunk, article, holder)
             return
-        try:  # all the per-article work that can fail, before any decision is recorded
-            decision = self.comp.gate.check(article)
-            signature = self.comp.near_index.signature(article.text) if decision.relevant else b""
-        except Exception as exc:
-            self._item_failed(chunk, article, exc)
-            return
+        if isinstance(item, Scan):
+            decision, signature = item.decision, item.signature
+        else:
+            try:  # all the per-article work that can fail, before any decision is recorded
+                decision, signature = _gate_and_signature(article, self.comp)
+            except Exception as exc:
+                self._item_failed(chunk, article, exc)
+                return
         article_id = self._free_id(article.id)
         if article_id != article.id:
             article = dataclasses.replace(article, id=article_id)
@@ -476,8 +493,7 @@ class _Run:
     def _rerun(self, chunk: _Chunk, article: Article) -> None:
         self.summary.rerun += 1
         try:
-            decision = self.comp.gate.check(article)
-            signature = self.comp.near_index.signature(article.text) if decision.relevant else b""
+            decision, signature = _gate_and_signature(article, self.comp)
         except Exception as exc:
             self._item_failed(chunk, article, exc)
             return
@@ -531,13 +547,11 @@ class _Run:
 
     # ---------------------------------------------------------------- commit
 
-    def _commit(self, chunk: _Chunk) -> None:
-        if chunk.future is not None:
-            chunk.events = chunk.future.get()
+    def _commit(self, chunk: _Chunk, results: list[list[Event] | str] | None) -> None:
         # Claims per story made by this batch's earlier articles (earlier batches are
         # committed by now: they commit in input order).
         made: dict[str, set[tuple[Any, ...]]] = {}
-        for article, events in zip(chunk.relevant, chunk.events or [], strict=True):
+        for article, events in zip(chunk.relevant, results or [], strict=True):
             if isinstance(events, str):  # stored all the same; the failure says why no events
                 self._failure(chunk, ReadFailure(article.path or article.id, events, article.id))
                 continue
@@ -589,10 +603,6 @@ class _Run:
                 f"{s.batches} batches committed"
             ),
         )
-
-
-def _ready(chunk: _Chunk) -> bool:
-    return chunk.future is None or chunk.future.ready()
 
 
 def _isatty(stream: IO[str]) -> bool:

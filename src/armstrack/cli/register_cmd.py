@@ -68,17 +68,6 @@ def _articles_only(
         yield item
 
 
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _failed(article: Article, why: str, failures: list[str]) -> None:
     message = f"{article.path or article.id}: {why}"
     failures.append(message)
@@ -90,43 +79,20 @@ def run_extractor(
     failures: list[str],
     batch_size: int = 32,
     jobs: int = 1,
-    extractor: Any = None,
 ) -> Iterator[tuple[Article, list[Event]]]:
-    """The Extractor over articles; an article it fails on is reported and costs only itself.
+    """The Extractor over articles, through the runner's executors (``armstrack.execution``);
+    an article it fails on is reported and costs only itself. An ImportError is a broken
+    installation, not a bad article, and stops the run."""
+    from armstrack import pipeline
+    from armstrack.execution import extract_stream, local_executor
 
-    ``Extractor.process_safe`` (an error string in place of a failed article's
-    events) is used when the pipeline offers it; otherwise batches go through
-    ``process`` and a batch that raises is re-run one article at a time to
-    find the culprit. An ImportError is a broken installation, not a bad
-    article, and stops the run.
-    """
-    if extractor is None:
-        from armstrack.pipeline import Extractor
-
-        extractor = Extractor(batch_size=batch_size, n_process=jobs)
+    executor = local_executor(pipeline.Extractor, max(1, batch_size), jobs)
     try:
-        if hasattr(extractor, "process_safe"):
-            for article, result in extractor.process_safe(articles):
-                if isinstance(result, str):
-                    _failed(article, result, failures)
-                else:
-                    yield article, result
-            return
-        for batch in _batches(articles, max(1, batch_size)):
-            try:
-                results = list(extractor.process(batch))
-            except ImportError:
-                raise
-            except Exception:
-                results = []
-                for article in batch:
-                    try:
-                        results.extend(extractor.process([article]))
-                    except ImportError:
-                        raise
-                    except Exception as exc:  # one article's bug must not end the run
-                        _failed(article, f"extraction failed ({exc!r})", failures)
-            yield from results
+        for article, result in extract_stream(articles, executor, batch_size):
+            if isinstance(result, str):
+                _failed(article, result, failures)
+            else:
+                yield article, result
     except ImportError as exc:
         raise click.ClickException(f"the language pipeline cannot start: {exc}") from exc
 
