@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean train
+.PHONY: demo test install lint bench clean train screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 	$(BIN)/armstrack --db demo.db ingest examples/articles
 	$(BIN)/armstrack --db demo.db deals
 	$(BIN)/armstrack --db demo.db show 1
+	@echo
+	@echo "The register in a browser (read-only, offline):"
+	@echo "  $(BIN)/armstrack serve --db demo.db"
+	@echo "  then open http://127.0.0.1:8001/"
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -37,6 +41,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_gate.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_versions.py --limit 2000 --rounds 3
+
+# Screenshots of every page at 1280x800 into docs/screenshots/ (needs Debian's chromium).
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) demo.db build *.egg-info src/*.egg-info

@@ -13,6 +13,7 @@ from armstrack.cli.learn_cmd import learn
 from armstrack.cli.register_cmd import deals, export, extract, show
 from armstrack.cli.resolve_cmd import resolve
 from armstrack.cli.score_cmd import score_command
+from armstrack.cli.serve_cmd import serve
 from armstrack.cli.timex_cmd import timex
 
 DEFAULT_DB = "armstrack.db"
@@ -35,5 +36,5 @@ def cli(ctx: click.Context, db_path: str) -> None:
 
 
 for command in (ingest, status, failures, deals, show, export, extract, timex, resolve, corpus,
-                learn, score_command, sipri, forecasts, changes):
+                learn, score_command, sipri, forecasts, changes, serve):
     cli.add_command(command)

@@ -38,7 +38,8 @@ SCHEMA_VERSION = 1
 
 metadata = MetaData()
 
-#: Key/value facts about the database itself: ``schema_version``, ``deals_stale``.
+#: Key/value facts about the database itself: ``schema_version``, ``deals_stale``,
+#: ``deals_digest`` (a hash of the deals last built, so readers can tell when to reload).
 meta = Table(
     "meta",
     metadata,
@@ -167,4 +168,25 @@ deal_events = Table(
     Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True),
     Column("event_id", String, ForeignKey("events.id"), primary_key=True),
     Column("position", Integer, nullable=False),
+)
+
+
+#: Full-text search over article titles and event evidence (SQLite FTS5), kept up to
+#: date by triggers so that every writer (ingest, tests, benchmarks writing rows
+#: directly) maintains it without knowing about it. Not part of ``metadata``: it is
+#: SQLite-only, derived, and left out of :meth:`Store.canonical_dump`. ``kind`` is
+#: ``article`` or ``event``, ``ref`` the row's id; neither is tokenised.
+SEARCH_TABLE = "search_index"
+SEARCH_DDL: tuple[str, ...] = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+    "kind UNINDEXED, ref UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS search_index_article AFTER INSERT ON articles BEGIN "
+    "INSERT INTO search_index (kind, ref, text) VALUES ('article', new.id, new.title); END",
+    "CREATE TRIGGER IF NOT EXISTS search_index_event AFTER INSERT ON events BEGIN "
+    "INSERT INTO search_index (kind, ref, text) VALUES ('event', new.id, new.evidence); END",
+)
+#: Fills a search index created on a database that already holds rows.
+SEARCH_BACKFILL: tuple[str, ...] = (
+    "INSERT INTO search_index (kind, ref, text) SELECT 'article', id, title FROM articles",
+    "INSERT INTO search_index (kind, ref, text) SELECT 'event', id, evidence FROM events",
 )

@@ -17,6 +17,7 @@ Why this shape:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 
@@ -41,6 +42,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy import exc as exc_module
@@ -420,6 +422,14 @@ def _stored_from_row(row: Mapping[str, Any]) -> StoredArticle:
     )
 
 
+def _deals_digest(deal_rows: Iterable[Mapping[str, Any]]) -> str:
+    """A hash of the deals' stored documents, in order."""
+    digest = hashlib.sha256()
+    for row in deal_rows:
+        digest.update(row["data"].encode())
+    return digest.hexdigest()
+
+
 def _load_build_deals() -> Any:
     """``armstrack.register.build_deals``, or ``None`` while the register is not installed."""
     try:
@@ -592,6 +602,19 @@ class Store:
                 raw.cursor().execute("PRAGMA journal_mode=WAL")
             finally:
                 raw.close()
+        if self.url.startswith("sqlite"):
+            self._init_search()
+
+    def _init_search(self) -> None:
+        """Create the full-text index and its triggers; fill it when the database predates it."""
+        with self._writing() as conn:
+            existed = conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name = :name"), {"name": s.SEARCH_TABLE}
+            ).scalar()
+            if existed:
+                return
+            for statement in (*s.SEARCH_DDL, *s.SEARCH_BACKFILL):
+                conn.execute(text(statement))
 
     def _check_register(self) -> None:
         """Read-only open: the database must hold an armstrack register of our version."""
@@ -798,7 +821,17 @@ class Store:
             if link_rows:
                 conn.execute(insert(s.deal_events), link_rows)
             self._set_meta(conn, "deals_stale", "0")
+            # What readers compare to know the deals changed (a content hash, not a
+            # counter, so resumed and uninterrupted runs still end with equal rows).
+            self._set_meta(conn, "deals_digest", _deals_digest(deal_rows))
         return len(deal_rows)
+
+    def deals_digest(self) -> str | None:
+        """The hash :meth:`rebuild_deals` stored of the deals it built; changes when they do."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(s.meta.c.value).where(s.meta.c.key == "deals_digest")
+            ).scalar()
 
     def _built_deals(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
         """The ``deals`` and ``deal_events`` rows ``build_deals`` makes of the stored events."""
