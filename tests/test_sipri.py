@@ -159,6 +159,9 @@ def test_header_variants_and_delimiters_give_the_same_comparison(
         writer.writerow(row[1:])  # without the id column
     variant = tmp_path / "variant.csv"
     variant.write_bytes(buffer.getvalue().replace("Turkiye", "Türkiye").encode("latin-1"))
+    read = read_trade_register(variant)
+    assert read.columns["recipient"] == "Recipient country" and "sipri_id" in read.missing
+    assert read.ignored == [] and read.problems == []
 
     with Store(examples_db, create=False) as store:
         deals = load_register(store).deals
@@ -210,7 +213,7 @@ def test_bad_rows_are_named_skipped_and_the_rest_compared(examples_db: str, tmp_
     path.write_text(
         "A title line\n\n"
         "SIPRI AT Database ID,Recipient,Supplier,Year of order,,Number ordered,,"
-        "Weapon designation,Weapon description,Number delivered,,Year(s) of delivery\n"
+        "Weapon designation,Weapon description,Number delivered,,Year(s) of delivery,Armourer\n"
         "X1,India,France,2016,,36,,Rafale,FGA aircraft,36,,2019-2022\n"
         "X2,Atlantis,France,2016,,36,,Rafale,FGA aircraft,,,\n"
         "X3,India,France,2016,,36,,Zorkblaster-9,Death ray,,,\n"
@@ -227,6 +230,7 @@ def test_bad_rows_are_named_skipped_and_the_rest_compared(examples_db: str, tmp_
     assert "line 7: year of order 'sometime' is not a year (SIPRI id X4)" in err
     assert "line 8: unknown supplier 'unknown supplier(s)'" in err
     assert "4 SIPRI row(s) skipped, 1 compared" in err
+    assert "column(s) not read: Armourer" in err
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     compared = [r for r in rows if r["sipri_id"]]
     assert [(r["sipri_id"], r["category"], r["key"]) for r in compared] == [

@@ -7,6 +7,7 @@ Library functions shared by the command line and the web face; each takes a
 - :func:`snapshot` -- the register as it stood from the articles published by a date;
 - :func:`changes_since` -> ``[DealChange]``; :func:`atom_feed` -> Atom XML text;
 - :func:`find_forecasts` -> ``[Forecast]``; :func:`tally` -> per-outlet or per-speaker rows;
+  :func:`forecast_report` and :func:`changes_report` -> the JSON the CLI prints;
 - :func:`read_trade_register` -> ``TradeRegister``; :func:`compare` -> ``SipriReport``;
 - :func:`export_register` -> bytes in csv, excel, json, jsonl, parquet, graphml or sipri.
 """
@@ -15,6 +16,7 @@ from armstrack.analysis.changes import (
     DealChange,
     apply_changes,
     atom_feed,
+    changes_report,
     changes_since,
     deal_state,
     register_state,
@@ -33,6 +35,7 @@ from armstrack.analysis.forecasts import (
     VERDICTS,
     Forecast,
     find_forecasts,
+    forecast_report,
     tally,
 )
 from armstrack.analysis.sipri import (
@@ -65,6 +68,7 @@ __all__ = [
     "TradeRegister",
     "apply_changes",
     "atom_feed",
+    "changes_report",
     "changes_since",
     "compare",
     "deal_graph",
@@ -73,6 +77,7 @@ __all__ = [
     "export_register",
     "find_forecasts",
     "flat_rows",
+    "forecast_report",
     "load_register",
     "make_register",
     "parquet_table",

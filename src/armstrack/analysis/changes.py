@@ -29,6 +29,7 @@ __all__ = [
     "DealChange",
     "apply_changes",
     "atom_feed",
+    "changes_report",
     "changes_since",
     "deal_state",
     "register_state",
@@ -194,6 +195,18 @@ def changes_since(register: Register, since: date, until: date | None = None) ->
             )
         )
     return sorted(found, key=lambda c: (-(c.updated or date.min).toordinal(), c.key))
+
+
+def changes_report(register: Register, since: date, until: date | None = None) -> dict[str, Any]:
+    """What ``armstrack changes --format json`` prints (and the web face serves).
+
+    ``{"since": ISO date, "until": ISO date | None, "changes": [DealChange.to_json()...]}``.
+    """
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat() if until else None,
+        "changes": [c.to_json() for c in changes_since(register, since, until)],
+    }
 
 
 def apply_changes(

@@ -69,11 +69,9 @@ def _years(entry: TimelineEntry) -> tuple[int | None, int | None]:
     report may be about a 2016 contract, and SIPRI dates by the event.
     """
     time = entry.event.time
-    if time is None or (time.start is None and time.end is None):
-        return None, None
-    first = (time.start or time.end).year  # type: ignore[union-attr]
-    last = (time.end or time.start).year  # type: ignore[union-attr]
-    return first, last
+    first = (time.start or time.end) if time is not None else None
+    last = (time.end or time.start) if time is not None else None
+    return (first.year if first else None), (last.year if last else None)
 
 
 def _claims(deal: Deal, types: Iterable[str]) -> list[Claim]:

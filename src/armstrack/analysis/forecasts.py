@@ -40,6 +40,7 @@ __all__ = [
     "VERDICTS",
     "Forecast",
     "find_forecasts",
+    "forecast_report",
     "outlet",
     "tally",
 ]
@@ -298,3 +299,24 @@ def tally(forecasts: Iterable[Forecast], by: str = "outlet") -> list[dict[str, A
             }
         )
     return sorted(rows, key=lambda r: (-r["forecasts"], r[by]))
+
+
+def forecast_report(
+    register: Register,
+    as_of: date | None = None,
+    modalities: Sequence[str] = FORECAST_MODALITIES,
+    sources: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """What ``armstrack forecasts --format json`` prints (and the web face serves).
+
+    ``{"as_of": ISO date, "forecasts": [Forecast.to_json()...], "by_outlet": [tally row...],
+    "by_speaker": [tally row...]}``; see :func:`find_forecasts` and :func:`tally`.
+    """
+    found = find_forecasts(register, as_of=as_of, modalities=modalities, sources=sources)
+    judged_as_of = found[0].as_of if found else as_of
+    return {
+        "as_of": judged_as_of.isoformat() if judged_as_of else None,
+        "forecasts": [f.to_json() for f in found],
+        "by_outlet": tally(found, "outlet"),
+        "by_speaker": tally(found, "speaker"),
+    }

@@ -204,6 +204,7 @@ class TradeRegister:
     columns: dict[str, str]  # field -> the header as the file spells it
     missing: list[str]  # optional fields the file has no column for
     skipped: int = 0  # rows given up on (each has a line in ``problems``)
+    ignored: list[str] = field(default_factory=list)  # named columns we do not read
 
 
 # --------------------------------------------------------------------------- reading
@@ -337,6 +338,10 @@ def read_trade_register(source: str | Path | bytes, name: str | None = None) -> 
             skipped += 1
         else:
             out.append(parsed)
+    used = {*columns.values(), *flags.values()}
+    ignored = [h for i, h in enumerate(header) if i not in used and h.strip()]
+    if ignored:
+        problems.insert(0, f"{where}: column(s) not read: {', '.join(ignored)}")
     return TradeRegister(
         path=where,
         rows=out,
@@ -344,6 +349,7 @@ def read_trade_register(source: str | Path | bytes, name: str | None = None) -> 
         columns={f: header[i] for f, i in columns.items()},
         missing=missing,
         skipped=skipped,
+        ignored=ignored,
     )
 
 
@@ -477,6 +483,8 @@ class SipriReport:
     comparisons: list[Comparison]
     problems: list[str]
     sipri_years: tuple[int, int] | None
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header as in the file
+    ignored_columns: list[str] = field(default_factory=list)
 
     def by_category(self, category: str) -> list[Comparison]:
         return [c for c in self.comparisons if c.category == category]
@@ -485,11 +493,14 @@ class SipriReport:
         return {c: len(self.by_category(c)) for c in CATEGORIES}
 
     def to_json(self) -> dict[str, Any]:
-        """``{"file", "tolerance", "sipri_years", "counts", "problems", CATEGORY: [...]}``."""
+        """``{"file", "tolerance", "sipri_years", "columns", "ignored_columns", "counts",
+        "problems", CATEGORY: [finding...] for each of CATEGORIES}``."""
         out: dict[str, Any] = {
             "file": self.path,
             "tolerance": self.tolerance,
             "sipri_years": list(self.sipri_years) if self.sipri_years else None,
+            "columns": dict(self.columns),
+            "ignored_columns": list(self.ignored_columns),
             "counts": self.counts(),
             "problems": list(self.problems),
         }
@@ -507,16 +518,16 @@ def _order_for(row: SipriRow, orders: Sequence[Claim], tolerance: int) -> tuple[
     dated contract is returned with the disagreement flag set; None when the
     news reports no contract at all.
     """
-    dated = [c for c in orders if c.year is not None]
-    nearest = min(dated, key=lambda c: (abs(c.year - row.order_year), -c.year), default=None)  # type: ignore[operator]
-    if nearest is not None and abs(nearest.year - row.order_year) <= tolerance:  # type: ignore[operator]
-        return nearest, False
+    dated = [(c.year, c) for c in orders if c.year is not None]
+    nearest = min(dated, key=lambda yc: (abs(yc[0] - row.order_year), -yc[0]), default=None)
+    if nearest is not None and abs(nearest[0] - row.order_year) <= tolerance:
+        return nearest[1], False
     undated = [
         c for c in orders if c.year is None and c.published and c.published.year >= row.order_year
     ]
     if undated:
         return min(undated, key=lambda c: (c.published, c.event)), False
-    return nearest, nearest is not None
+    return (nearest[1], True) if nearest is not None else (None, False)
 
 
 def _differences(row: SipriRow, deal: Deal, tolerance: int) -> list[dict[str, Any]]:
@@ -550,16 +561,16 @@ def _differences(row: SipriRow, deal: Deal, tolerance: int) -> list[dict[str, An
     if row.delivery_years:
         first, last = row.delivery_years[0] - tolerance, row.delivery_years[1] + tolerance
         outside = [
-            c
+            (c.year, c.last_year or c.year)
             for c in delivery_claims(deal)
-            if c.year is not None and (c.last_year < first or c.year > last)  # type: ignore[operator]
+            if c.year is not None and ((c.last_year or c.year) < first or c.year > last)
         ]
         if outside:
             found.append(
                 {
                     "field": "delivery_years",
                     "sipri": row.delivery_years_text,
-                    "news": ", ".join(_span((c.year, c.last_year)) for c in outside),  # type: ignore[arg-type]
+                    "news": ", ".join(_span(years) for years in outside),
                     "note": "news deliveries dated outside SIPRI's years of delivery",
                 }
             )
@@ -653,6 +664,8 @@ def compare(
         comparisons=comparisons,
         problems=list(trade_register.problems),
         sipri_years=span,
+        columns=dict(trade_register.columns),
+        ignored_columns=list(trade_register.ignored),
     )
 
 

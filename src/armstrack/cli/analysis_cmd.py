@@ -231,25 +231,18 @@ def forecasts(
     modalities = (*FORECAST_MODALITIES, "possible") if include_possible else FORECAST_MODALITIES
     with _store(ctx) as store:
         register = load_register(store)
-    found = find_forecasts(register, as_of=as_of, modalities=modalities, sources=sources)
-    by_outlet, by_speaker = tally(found, "outlet"), tally(found, "speaker")
     if fmt == "json":
-        click.echo(
-            dumps(
-                {
-                    "as_of": found[0].as_of.isoformat() if found else (as_of and as_of.isoformat()),
-                    "forecasts": [f.to_json() for f in found],
-                    "by_outlet": by_outlet,
-                    "by_speaker": by_speaker,
-                }
-            )
-        )
+        from armstrack.analysis import forecast_report
+
+        click.echo(dumps(forecast_report(register, as_of, modalities, sources)))
         return
+    found = find_forecasts(register, as_of=as_of, modalities=modalities, sources=sources)
     if fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=list(_FORECAST_COLUMNS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(_forecast_row(f) for f in found)
         return
+    by_outlet, by_speaker = tally(found, "outlet"), tally(found, "speaker")
     _print_forecasts(found, by_outlet, by_speaker)
 
 
@@ -315,19 +308,18 @@ def changes(
     ctx: click.Context, since: date, until: date | None, fmt: str, output: str | None
 ) -> None:
     """Deals that appeared, changed status, gained sources or a disagreement since a date."""
-    from armstrack.analysis import atom_feed, changes_since, load_register
+    from armstrack.analysis import atom_feed, changes_report, changes_since, load_register
 
     with _store(ctx) as store:
         register = load_register(store)
-    found = changes_since(register, since, until)
-    if fmt == "table":
-        _print_changes(found, since)
-        return
-    if fmt == "atom":
-        text = atom_feed(found, since)
+    if fmt == "json":
+        text = dumps(changes_report(register, since, until)) + "\n"
     else:
-        text = dumps({"since": since.isoformat(), "until": until and until.isoformat(),
-                      "changes": [c.to_json() for c in found]}) + "\n"
+        found = changes_since(register, since, until)
+        if fmt == "table":
+            _print_changes(found, since)
+            return
+        text = atom_feed(found, since)
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text)
