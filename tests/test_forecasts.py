@@ -210,3 +210,36 @@ def test_seed_forecasts_from_their_gold_events() -> None:
     later = verdicts(date(2020, 7, 1))
     assert later[("RUS:TUR:S-400", "contract", "hoped")] == ("overdue", "")
     assert later[("RUS:TUR:S-400", "deployment", "planned")] == ("overdue", "")
+
+
+def test_what_contradicts_a_forecast() -> None:
+    """A denial or a negation about the forecast's period contradicts it; an undated 'has not
+    yet' does not (the forecast stays open, then becomes overdue)."""
+    made, later = article("m1", date(2020, 1, 10)), article("m2", date(2020, 6, 1))
+    in_2020 = Interval(date(2020, 1, 1), date(2020, 12, 31), "in 2020")
+
+    def pair(system: str, modality: str, time: Interval | None) -> list[Event]:
+        return [
+            Event("m1", "delivery", "planned", "USA", "TUR", system=system, time=in_2020),
+            Event("m2", "delivery", modality, "USA", "TUR", system=system, time=time),
+        ]
+
+    events = [
+        *pair("F-35", "denied", None),
+        *pair("F-16", "negated", Interval(date(2020, 1, 1), date(2020, 12, 31), "this year")),
+        *pair("Patriot", "negated", None),
+        *pair("THAAD", "negated", Interval(date(2019, 1, 1), date(2019, 12, 31), "last year")),
+    ]
+    register = make_register([made, later], events)
+
+    def verdicts(as_of: date) -> dict[str, str]:
+        return {f.deal: f.verdict for f in find_forecasts(register, as_of=as_of)}
+
+    assert verdicts(date(2020, 7, 1)) == {
+        "USA:TUR:F-35": "contradicted",
+        "USA:TUR:F-16": "contradicted",
+        "USA:TUR:Patriot": "open",
+        "USA:TUR:THAAD": "open",
+    }
+    assert verdicts(date(2021, 2, 1))["USA:TUR:Patriot"] == "overdue"
+    assert verdicts(date(2020, 3, 1))["USA:TUR:F-35"] == "open"  # the denial is not out yet

@@ -13,7 +13,7 @@ as of a date uses only articles published by then:
   ``days_late``), or ``undated`` (the fact's report gives no date and was
   published after the interval: the report is late, the fact may not be);
 * ``contradicted``: nothing came true, and since the forecast a report
-  cancelled the deal or negated/denied that stage;
+  cancelled the deal, denied that stage, or negated it within the interval;
 * ``overdue``: neither, and the interval ended before the as-of date;
 * ``open``: neither, and the interval has not ended (or has no end).
 
@@ -224,10 +224,7 @@ def _judge(
         forecast.timing, forecast.days_late = _timing(ev, events[j], happened, published[j])
         return forecast
     against = [
-        (published[j] or date.min, j)
-        for j in later
-        if (events[j].type == "cancellation" and events[j].is_realis)
-        or (events[j].type == ev.type and events[j].modality in ("negated", "denied"))
+        (published[j] or date.min, j) for j in later if _contradicts(events[j], ev)
     ]
     if against:
         _, j = min(against)
@@ -238,6 +235,26 @@ def _judge(
         forecast.verdict = "overdue"
         forecast.days_late = (as_of - ev.time.end).days
     return forecast
+
+
+def _contradicts(other: Event, forecast: Event) -> bool:
+    """A later claim that takes a forecast back: a cancellation of the deal, a denial of the
+    stage, or a negation of the stage dated within the forecast's interval ("will not be
+    delivered in 2020"). An undated "has not yet delivered" does not: before the deadline it
+    is what an open forecast looks like, after it what an overdue one does."""
+    if other.type == "cancellation":
+        return other.is_realis
+    if other.type != forecast.type:
+        return False
+    if other.modality == "denied":
+        return True
+    if other.modality != "negated" or other.time is None or forecast.time is None:
+        return False
+    start, end = other.time.start or other.time.end, other.time.end or other.time.start
+    if start is None or end is None:
+        return False
+    f_start, f_end = forecast.time.start or date.min, forecast.time.end or date.max
+    return start <= f_end and f_start <= end
 
 
 def _settle(
