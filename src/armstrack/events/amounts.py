@@ -10,27 +10,9 @@ import re
 
 from spacy.tokens import Span, Token
 
+from armstrack.events.lexicon import CURRENCY_WORDS, SCALE_WORDS, UNITS, WORD_NUMBERS
 from armstrack.model import Money, Quantity
 
-_SCALE = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "mn": 1e6,
-    "billion": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
-    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
-}
-_CURRENCY_WORDS = {
-    "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "sterling": "GBP",
-    "rs": "INR", "rs.": "INR", "inr": "INR", "rupee": "INR", "rupees": "INR", "₹": "INR",
-    "won": "KRW", "krw": "KRW", "₩": "KRW",
-    "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "rub": "RUB",
-    "yuan": "CNY", "cny": "CNY", "renminbi": "CNY", "yen": "JPY", "jpy": "JPY", "¥": "JPY",
-    "a$": "AUD", "aud": "AUD", "c$": "CAD", "cad": "CAD",
-    "sek": "SEK", "kronor": "SEK", "nok": "NOK", "chf": "CHF", "francs": "CHF",
-    "zloty": "PLN", "pln": "PLN", "lira": "TRY", "shekel": "ILS", "shekels": "ILS",
-    "riyal": "SAR", "riyals": "SAR", "dirham": "AED", "dirhams": "AED", "real": "BRL",
-    "reais": "BRL", "r$": "BRL",
-}
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALES = r"thousand|million|billion|trillion|mln|bln|bn|mn|tn|crores?|lakhs?|[kmb]\b"
 _MONEY_BEFORE = re.compile(
@@ -45,28 +27,13 @@ _MONEY_AFTER = re.compile(
     re.IGNORECASE,
 )
 
-_WORD_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
-    "dozens": 24, "single": 1,
-}
-#: Counting units: a number on one of these, or on the system, is the event's quantity.
-UNITS = {
-    "regiment", "battalion", "battery", "squadron", "system", "unit", "jet", "aircraft",
-    "fighter", "plane", "warplane", "helicopter", "tank", "vehicle", "missile", "launcher",
-    "ship", "frigate", "submarine", "corvette", "destroyer", "vessel", "boat", "drone",
-    "howitzer", "gun", "radar", "set", "interceptor", "round", "rocket", "trainer", "engine",
-    "bomber", "transport", "satellite", "carrier", "fire", "kit",
-}
-
 
 def _to_number(text: str) -> float | None:
     text = text.replace(",", "")
     try:
         return float(text)
     except ValueError:
-        return _WORD_NUMBERS.get(text.lower())
+        return WORD_NUMBERS.get(text.lower())
 
 
 def _clean(amount: float) -> int | float:
@@ -85,9 +52,9 @@ def find_money(text: str) -> Money | None:
     number = _to_number(best["num"])
     if number is None:
         return None
-    scale = _SCALE.get((best["scale"] or "").lower(), 1)
+    scale = SCALE_WORDS.get((best["scale"] or "").lower(), 1)
     currency_text = best["cur"].lower().replace("us ", "")
-    currency = _CURRENCY_WORDS.get(currency_text, _CURRENCY_WORDS.get(currency_text.rstrip("s")))
+    currency = CURRENCY_WORDS.get(currency_text, CURRENCY_WORDS.get(currency_text.rstrip("s")))
     if currency is None:
         return None
     return Money(_clean(number * scale), currency)
@@ -96,7 +63,7 @@ def find_money(text: str) -> Money | None:
 def _number_on(token: Token) -> float | None:
     for child in token.children:
         if child.dep_ in {"nummod", "det", "quantmod", "amod"} and (
-                child.like_num or child.lower_ in _WORD_NUMBERS):
+                child.like_num or child.lower_ in WORD_NUMBERS):
                 if child.dep_ == "det" and child.lower_ not in {"a", "an"}:
                     continue
                 value = _to_number(child.text)

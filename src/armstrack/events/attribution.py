@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from armstrack.events.lexicon import REPORTING_VERBS
-
-_SKIP_SUBJECTS = {"it", "that", "this", "which", "who", "he", "she", "they", "we", "i", "you"}
+from armstrack.events.lexicon import NON_SPEAKER_SUBJECTS, REPORTING_VERBS
 
 
 def _phrase(token: Token) -> str:
@@ -28,7 +26,7 @@ def _phrase(token: Token) -> str:
 def _speaker_of(verb: Token) -> str | None:
     if verb.lemma_ == "cite" or verb.lemma_ == "quote":
         for child in verb.children:
-            if child.dep_ == "dobj" and child.lower_ not in _SKIP_SUBJECTS:
+            if child.dep_ == "dobj" and child.lower_ not in NON_SPEAKER_SUBJECTS:
                 return _phrase(child)
     if verb.lemma_ == "accord":  # "according to X"
         for prep in verb.children:
@@ -36,7 +34,7 @@ def _speaker_of(verb: Token) -> str | None:
                 if obj.dep_ == "pobj":
                     return _phrase(obj)
     for child in verb.children:
-        if child.dep_ in {"nsubj", "nsubjpass"} and child.lower_ not in _SKIP_SUBJECTS:
+        if child.dep_ in {"nsubj", "nsubjpass"} and child.lower_ not in NON_SPEAKER_SUBJECTS:
             if child.dep_ == "nsubjpass":  # "X was cited as saying" / "X was quoted"
                 return _phrase(child)
             return _phrase(child)

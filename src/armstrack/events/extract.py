@@ -20,12 +20,19 @@ from spacy.tokens import Doc, Span, Token
 
 from armstrack.events import amounts, attribution, modality
 from armstrack.events.lexicon import (
+    ANAPHOR_CATEGORIES,
     ANAPHORIC_WEAPON_NOUNS,
+    BUSINESS_FIGURE_NOUNS,
+    BUSINESS_MODIFIERS,
     COMPETITION_WORDS,
+    EVENT_GOVERNORS,
     GENERIC_ARMS,
     INTEREST_VERBS,
+    LINEAR_RIVAL_WORDS,
+    PROPERTY_NOUNS,
     REPORTING_VERBS,
     RIVAL_WORDS,
+    TALKED_ABOUT,
     TriggerSense,
 )
 from armstrack.events.merge import merge_events
@@ -35,21 +42,6 @@ from armstrack.events.triggers import Trigger, find_triggers
 from armstrack.model import Article, Event, Interval
 from armstrack.nlp.entities import Mention, doc_datelines, mentions_of
 
-#: Which system categories a generic noun can refer back to ("the jets" -> aircraft).
-ANAPHOR_CATEGORIES: dict[str, set[str]] = {
-    "jet": {"aircraft"}, "fighter": {"aircraft"}, "aircraft": {"aircraft"},
-    "plane": {"aircraft"}, "warplane": {"aircraft"}, "helicopter": {"aircraft"},
-    "drone": {"aircraft"}, "bomber": {"aircraft"}, "trainer": {"aircraft"},
-    "airframe": {"aircraft"}, "squadron": {"aircraft"}, "transport": {"aircraft"},
-    "missile": {"missile", "air-defence"}, "battery": {"air-defence", "missile"},
-    "launcher": {"air-defence", "missile", "artillery"}, "interceptor": {"missile", "air-defence"},
-    "regiment": {"air-defence", "missile", "artillery"}, "rocket": {"missile", "artillery"},
-    "tank": {"armoured-vehicle"}, "vehicle": {"armoured-vehicle"},
-    "howitzer": {"artillery"}, "gun": {"artillery", "naval-weapon"},
-    "frigate": {"ship"}, "submarine": {"ship"}, "ship": {"ship"}, "vessel": {"ship"},
-    "corvette": {"ship"}, "destroyer": {"ship"}, "boat": {"ship"}, "warship": {"ship"},
-    "radar": {"sensor", "air-defence"}, "engine": {"engine"}, "satellite": {"satellite"},
-}
 #: Party codes that are never the supplier or recipient of a transfer in practice.
 NON_TRANSFER_PARTIES = {"NATO", "UN", "EU"}
 
@@ -107,10 +99,6 @@ def _in_clause(token: Token, root: Token) -> bool:
             return False
         current = current.head
     return True
-
-
-#: Words that, between a trigger and a system, make the system a rival whatever the parse.
-LINEAR_RIVAL_WORDS = {"over", "beating", "than", "instead", "replacing", "replace", "rivals"}
 
 
 def _systems_for(trigger: Trigger, sentence_systems: list[Mention]) -> list[Mention]:
@@ -200,18 +188,6 @@ def _context_system(context: SentenceContext, anaphor: str | None) -> Mention | 
     if not scores:
         return None
     return latest[max(scores, key=scores.__getitem__)]
-
-
-#: Verbs under which a nominal trigger reports its event even when the sentence names no
-#: system ("Deliveries are to begin", "The contract was signed").
-EVENT_GOVERNORS = {
-    "sign", "seal", "ink", "conclude", "finalize", "finalise", "complete", "award", "win",
-    "place", "begin", "start", "resume", "continue", "hold", "approve", "clear", "notify",
-    "announce", "make", "receive", "take", "expect", "schedule", "run", "include", "cover",
-    "finance", "fund", "pay", "reach", "strike", "close", "exercise", "accelerate", "delay",
-    "postpone", "value", "confirm", "launch", "enter", "conduct", "end", "finish", "cancel",
-    "suspend", "halt", "freeze", "be", "due", "follow", "arrive", "sign_off", "worth",
-}
 
 
 def _reports_event(trigger: Trigger) -> bool:
@@ -706,40 +682,20 @@ class ArticleExtractor:
         return event
 
 
-#: Verbs under which a nominal trigger is only talked about ("oppose the transfer").
-_TALKED_ABOUT = {
-    "oppose", "face", "comment", "criticize", "criticise", "condemn", "question", "jeopardize",
-    "jeopardise", "complicate", "affect", "concern", "fear", "worry", "protest", "derail",
-    "resist", "slam", "limit", "decline", "welcome", "study", "review",
-    # business reporting: "sales of F-35 jets helped offset a decline"
-    "help", "offset", "rise", "fall", "increase", "drive", "boost", "hurt", "weigh", "lift",
-    "grow", "account", "generate", "forecast",
-}
-#: Modifiers that make a nominal trigger a business figure rather than an event.
-_BUSINESS_MODIFIERS = {"increased", "higher", "lower", "strong", "weak", "weaker", "stronger",
-                       "annual", "quarterly", "total", "overall", "record", "global", "foreign",
-                       "export", "military", "arms", "defense", "defence", "future", "potential"}
-
-
-#: Nouns whose "of" complement is only a property of the deal ("the value of the deal").
-_PROPERTY_NOUNS = {"value", "cost", "price", "terms", "details", "size", "timing", "part", "scope",
-                   "financing", "status", "fate", "future", "critic", "opponent", "supporter"}
-
-
 def _is_talked_about(trigger: Trigger) -> bool:
     token = trigger.token
     if token.pos_ not in {"NOUN", "PROPN"} or trigger.type == "sanction":
         return False
     head = token.head
-    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _PROPERTY_NOUNS:
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in PROPERTY_NOUNS:
         return True
     if token.dep_ == "pobj" and head.lower_ in {"under", "per", "via", "through", "within"} and \
             not any(c.dep_ in {"acl", "relcl"} for c in token.children):
         return True  # "under the framework deal, ...": refers to a deal, reports nothing new
     if token.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
-    if token.lemma_.lower() in {"sale", "order", "purchase", "export", "delivery"} and \
-            token.tag_ == "NNS" and any(c.lower_ in _BUSINESS_MODIFIERS for c in token.children) \
+    if token.lemma_.lower() in BUSINESS_FIGURE_NOUNS and \
+            token.tag_ == "NNS" and any(c.lower_ in BUSINESS_MODIFIERS for c in token.children) \
             and not any(c.dep_ == "prep" and c.lower_ == "to" for c in token.children):
         return True  # "increased sales of F-35 jets", "foreign military sales"
-    return head.lemma_.lower() in _TALKED_ABOUT and token.dep_ in {"dobj", "nsubj", "pobj"}
+    return head.lemma_.lower() in TALKED_ABOUT and token.dep_ in {"dobj", "nsubj", "pobj"}

@@ -16,28 +16,23 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from armstrack.events.lexicon import (
+    CONDITION_MARKS,
     DENIAL_WORDS,
     HOPE_WORDS,
+    NEGATIONS,
+    NOT_REALLY_NEGATION,
+    NOUN_HEAD_PREPS,
+    PLANNED_AUX,
+    PLANNED_LEMMAS,
+    POSSIBLE_AUX,
+    POSSIBLE_LEMMAS,
     REFUSAL_WORDS,
     REPORTING_VERBS,
+    SANCTION_HEAD_PREPS,
+    THREAT_LEMMAS,
 )
 from armstrack.events.syntax import is_infinitival, is_verbal
 
-PLANNED_AUX = {"will", "shall", "'ll", "must", "should", "wo"}
-PLANNED_LEMMAS = {"plan", "schedule", "expect", "set", "due", "intend", "prepare", "slate",
-                  "poise", "decide", "go", "need", "planned", "upcoming", "future",
-                  "expected", "scheduled", "proposed", "commit", "pledge", "promise"}
-POSSIBLE_AUX = {"could", "may", "might", "can", "would"}
-POSSIBLE_LEMMAS = {"likely", "possible", "possibly", "perhaps", "potential", "potentially",
-                   "probably", "unlikely", "likelihood", "consider", "mull", "weigh", "maybe",
-                   "reportedly", "option", "conditional", "probable"}
-CONDITION_MARKS = {"if", "unless", "whether", "provided"}
-NEGATIONS = {"not", "n't", "never", "no", "nearly", "almost", "yet_to"}
-NOT_REALLY_NEGATION = {"just", "only", "merely", "simply", "limited"}
-THREAT_LEMMAS = {"warn", "threaten", "threat", "possible", "potential", "risk", "face",
-                 "could", "may", "might", "consider", "mull", "weigh", "prospect"}
-NOUN_HEAD_PREPS = {"in", "into"}
-SANCTION_HEAD_PREPS = {"of", "on", "against", "with", "in", "into"}
 RANK = {"asserted": 0, "planned": 1, "possible": 2, "hoped": 3, "threatened": 3,
         "negated": 4, "denied": 5}
 

@@ -14,9 +14,17 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from armstrack.events.syntax import (
+from armstrack.events.lexicon import (
+    GO_AHEAD_VERBS,
+    ORIGIN_PARTICIPLES,
     PERSONAL_PRONOUNS,
+    RECEIVING_GOVERNORS,
     RELATIVE_PRONOUNS,
+    SIGNING_VERBS,
+    TARGET_GOVERNORS,
+    WARNING_VERBS,
+)
+from armstrack.events.syntax import (
     conjuncts_and_self,
     is_verbal,
     subject,
@@ -24,14 +32,6 @@ from armstrack.events.syntax import (
 from armstrack.events.triggers import Trigger, sense_of
 from armstrack.nlp.entities import Mention
 
-#: Verbs whose subject receives what a "provide" noun delivers ("Turkey took delivery").
-RECEIVING_GOVERNORS = {"take", "receive", "get", "accept", "await", "expect", "welcome"}
-#: Verbs whose subject is the target of a sanction noun ("Turkey could face sanctions").
-TARGET_GOVERNORS = {"face", "risk", "avoid", "escape", "evade", "suffer", "fear", "hit",
-                    "incur", "dodge", "receive", "get", "win", "seek", "grant", "give"}
-#: Verbs that conclude a deal: their subjects are its parties.
-SIGNING_VERBS = {"sign", "seal", "conclude", "agree", "reach", "strike", "finalize", "finalise",
-                 "ink", "award", "place", "clinch"}
 PHRASE_STOP_DEPS = {"relcl", "acl", "advcl", "appos", "conj", "cc", "punct", "ccomp", "xcomp"}
 
 
@@ -110,7 +110,7 @@ class PartyIndex:
                                                                 "advcl"}:
                 return None
             clause = clause.head
-            warns = clause.lemma_ in {"warn", "threaten", "caution", "urge", "press", "remind"}
+            warns = clause.lemma_ in WARNING_VERBS
             for deps in ({"dobj", "dative"}, {"nsubj"}) if warns else ({"nsubj"},):
                 for child in clause.children:
                     mention = self.by_token.get(child.i)
@@ -144,7 +144,8 @@ class PartyIndex:
         return out
 
 
-_ORIGIN_SUFFIXES = ("-made", "-built", "-designed", "-produced", "-manufactured", "-supplied")
+#: "-made", "-built", ...: the suffix forms of the origin participles.
+_ORIGIN_SUFFIXES = tuple(f"-{word}" for word in sorted(ORIGIN_PARTICIPLES))
 
 
 def _names_origin(token: Token) -> bool:
@@ -152,8 +153,7 @@ def _names_origin(token: Token) -> bool:
     text = token.text.lower()
     following = token.nbor(1).text.lower() if token.i + 1 < len(token.doc) else ""
     after = token.nbor(2).text.lower() if token.i + 2 < len(token.doc) else ""
-    return text.endswith(_ORIGIN_SUFFIXES) or (following == "-" and after in {
-        "made", "built", "designed", "produced", "manufactured", "supplied"})
+    return text.endswith(_ORIGIN_SUFFIXES) or (following == "-" and after in ORIGIN_PARTICIPLES)
 
 
 def _sentence_start_before(sentence, count: int) -> int:
@@ -213,7 +213,7 @@ def _takes_governor_subject(token: Token) -> bool:
         return False
     prep = token.head
     if prep.lower_ == "with":  # "if it goes ahead with the purchase"
-        return prep.head.lemma_ in {"go", "proceed", "press", "push", "move", "follow"}
+        return prep.head.lemma_ in GO_AHEAD_VERBS
     return prep.lower_ in {"in", "into", "on", "of"}
 
 

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from armstrack.events.lexicon import OBJECT_CONTROL, RELATIVE_PRONOUNS
+
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 OBJECT_DEPS = {"dobj", "dative", "attr", "oprd"}
-#: Verbs whose object is the subject of their infinitive ("urged allies to supply").
-OBJECT_CONTROL = {"urge", "ask", "persuade", "allow", "permit", "force", "call", "press",
-                  "encourage", "tell", "invite", "authorize", "authorise", "pressure", "push"}
-RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
-PERSONAL_PRONOUNS = {"it", "they", "its", "their", "we", "our", "itself", "them", "he", "she"}
 
 
 def is_verbal(token: Token) -> bool:

@@ -15,27 +15,33 @@ from spacy.tokens import Span, Token
 
 from armstrack.events.lexicon import (
     ANAPHORIC_WEAPON_NOUNS,
+    ANY_OBJECT,
+    BEATING_WORDS,
     CONTRACT_AGREEMENT_MODIFIERS,
+    EASE_ADJECTIVES,
     GENERIC_ARMS,
+    GIVING,
+    HABITUAL_WITHOUT_OBJECT,
+    HOPED_BUSINESS_MODIFIERS,
     LOCAL_CUES,
+    LOSING_BID_MODIFIERS,
+    NEEDS_OBJECT,
+    NO_MONEY_OBJECT,
     NOUN_TRIGGERS,
+    NOUNS_NEEDING_LOCAL_CUE,
+    PARTICIPLES,
+    REJECTABLE,
+    TRANSFER_THINGS,
+    TRANSFER_XCOMPS,
     VERB_TRIGGERS,
+    VERBS_NEEDING_LOCAL_CUE,
     TriggerSense,
 )
 from armstrack.events.syntax import is_infinitival
 
-#: Verbs that only count when their object names something a transfer is about.
-NEEDS_OBJECT = {"operate", "field", "station", "activate", "block", "freeze", "halt",
-                "abandon", "exclude", "expel", "transfer", "send", "ship", "provide",
-                "request", "seek", "eye", "offer", "propose", "pitch", "discuss",
-                "import", "hand", "commission", "approve", "clear", "authorize", "authorise",
-                "notify", "select", "choose", "pick", "shortlist", "pledge", "drop", "kill",
-                "axe", "ditch", "shelve", "donate", "gift", "promise", "give"}
 CONTENT_PARENTS = {"negotiation", "agreement", "contract"}
 CONTENT_CHILDREN = {"contract", "delivery", "production", "agreement", "negotiation"}
 BOUNDARY_DEPS = {"conj", "relcl", "advcl", "parataxis"}
-TRANSFER_XCOMPS = {"supply", "sell", "buy", "purchase", "deliver", "provide", "acquire",
-                   "transfer", "produce", "manufacture", "procure", "export", "order", "build"}
 
 
 @dataclass
@@ -78,15 +84,15 @@ def _noun_sense(token: Token) -> TriggerSense | None:
         return TriggerSense("production", "hold")
     if lemma == "technology" and token.head.lemma_.lower() == "transfer":
         return None
-    if lemma in {"production", "manufacturing", "assembly"} and not _has_local_cue(token):
-        return None
     if lemma == "sanction" and token.dep_ == "compound" and token.head.lemma_ not in {"threat"}:
         return None
     sense = NOUN_TRIGGERS.get(lemma)
+    if lemma in NOUNS_NEEDING_LOCAL_CUE and not _has_local_cue(token):
+        return None
     if sense is not None and sense.type != "sanction" and _is_beaten(token):
         return None
     if sense is not None and token.tag_ == "NNS" and any(
-            c.lower_ in {"more", "further", "future", "new", "other", "additional"}
+            c.lower_ in HOPED_BUSINESS_MODIFIERS
             for c in token.children) and not any(
             t.ent_type_ == "ARMS_SYSTEM" for t in token.subtree):
         return None  # "more orders from friendly countries": hoped-for business, no event
@@ -105,10 +111,8 @@ def _verb_sense(token: Token) -> TriggerSense | None:
         return None
     if lemma == "enter" and any(t.lower_ == "service" for t in token.subtree):
         return TriggerSense("deployment", "hold")
-    if lemma in {"produce", "manufacture", "assemble", "build"} and not _has_local_cue(token):
-        return None
-    if lemma == "build":
-        return TriggerSense("production", "hold")
+    if lemma == "build":  # "to be built locally": production only with a local cue
+        return TriggerSense("production", "hold") if _has_local_cue(token) else None
     if lemma == "transfer" and any(t.lemma_.lower() == "technology" for t in token.subtree):
         return TriggerSense("production", "hold")
     if lemma == "ask" and not any(c.dep_ == "prep" and c.lower_ == "for" and any(
@@ -130,7 +134,7 @@ def _verb_sense(token: Token) -> TriggerSense | None:
                                        for c in token.children):
         return None
     sense = VERB_TRIGGERS.get(lemma)
-    if sense is None:
+    if sense is None or lemma in VERBS_NEEDING_LOCAL_CUE and not _has_local_cue(token):
         return None
     objects = [c for c in token.children if c.dep_ in OBJECT_LIKE]
     if token.dep_ == "relcl" and all(o.lower_ in {"that", "which"} for o in objects) or \
@@ -146,11 +150,11 @@ def _verb_sense(token: Token) -> TriggerSense | None:
     clausal = any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)  # "delivering what ..."
     if lemma in HABITUAL_WITHOUT_OBJECT and not objects and not clausal and not _is_passive(token):
         return None  # "Hanoi also buys a lot from Moscow"
-    allow_money = lemma not in {"approve", "clear", "authorize", "authorise", "receive", "get"}
+    allow_money = lemma not in NO_MONEY_OBJECT
     if lemma in GIVING and not any(_names_hardware(o) for o in objects):
         return None  # "giving Jakarta a second option"
     if objects and not any(_names_transfer_thing(o, allow_money) for o in objects) and \
-            lemma not in {"agree", "enter", "collapse", "arrive"}:
+            lemma not in ANY_OBJECT:
         return None  # "sent a message", "eyed India's sovereignty", "approved 6 billion francs"
     if token.head.tag_ in {"JJS", "JJR"} or token.head.lemma_.lower() in EASE_ADJECTIVES and \
             token.dep_ in {"xcomp", "advcl", "acomp", "relcl", "acl"}:
@@ -162,33 +166,20 @@ def _verb_sense(token: Token) -> TriggerSense | None:
 
 def _is_beaten(token: Token) -> bool:
     """ "beating competing offers from Russia": a losing bid, not an event of this deal."""
-    if any(c.lemma_.lower() in {"competing", "rival", "losing"} for c in token.children):
+    if any(c.lemma_.lower() in LOSING_BID_MODIFIERS for c in token.children):
         return True
     current = token
     for _ in range(3):
         if current.head.i == current.i:
             return False
         current = current.head
-        if current.lemma_.lower() in {"beat", "defeat", "outbid", "prefer", "over"}:
+        if current.lemma_.lower() in BEATING_WORDS:
             return True
     return False
 
 
-#: "cheapest to buy", "easy to maintain": a property of the system, not an event.
-EASE_ADJECTIVES = {"cheap", "easy", "hard", "difficult", "expensive", "costly", "simple"}
-HABITUAL_WITHOUT_OBJECT = {"buy", "sell", "purchase", "order", "acquire", "procure", "import",
-                           "export", "supply", "deliver", "send", "ship", "provide", "transfer"}
-
-
 def _is_passive(token: Token) -> bool:
     return any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
-
-
-#: Participles that report a transfer of the noun they modify ("jets donated by Russia");
-#: others ("a cruiser commissioned in 1982", "jets taken from stocks") only describe it.
-PARTICIPLES = {"donate", "supply", "send", "deliver", "sell", "give", "pledge", "provide",
-               "gift", "order", "buy", "purchase", "export"}
-GIVING = {"give", "donate", "gift", "pledge", "promise"}
 
 
 def _names_hardware(token: Token) -> bool:
@@ -197,19 +188,7 @@ def _names_hardware(token: Token) -> bool:
                for t in _object_phrase(token))
 
 
-REJECTABLE = {"plan", "deal", "purchase", "contract", "sale", "offer", "proposal", "bid", "order",
-              "request"}
 OBJECT_LIKE = {"dobj", "nsubjpass", "dative"}
-#: Nouns that make an object something a transfer can be about.
-TRANSFER_THINGS = ANAPHORIC_WEAPON_NOUNS | GENERIC_ARMS | {
-    "deal", "contract", "order", "purchase", "sale", "plan", "programme", "program", "project",
-    "tender", "competition", "agreement", "package", "participation", "delivery",
-    "deliveries", "acquisition", "procurement", "fleet", "batch", "lot", "consignment", "it",
-    "them", "they", "one", "more", "some", "all", "dozens", "hundreds", "number", "version",
-    "variant", "model", "type", "class", "weaponry", "license", "licence",
-    "design", "production", "talks", "negotiation", "transfer", "kit", "spare", "support",
-    "ratification", "discussion", "negotiations", "cooperation", "sales",
-    *NOUN_TRIGGERS}
 
 
 def _object_phrase(token: Token) -> list[Token]:

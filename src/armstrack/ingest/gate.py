@@ -4,7 +4,8 @@ Why: on a wire service only a few percent of articles are about arms; parsing
 the rest with spaCy is most of the cost of a run. One Aho-Corasick automaton
 over the lowercased text finds every term in a single pass.
 
-Recall comes first: an article is dropped only when it has no transfer
+The words are data (``events/data/lexicon/gate.toml``, beside the event rules' own
+lexicon). Recall comes first: an article is dropped only when it has no transfer
 vocabulary at all, or no weapon/arms-maker term at all. Anything the event
 rules could turn into a transfer has both, so the gate never drops one; it
 only spares the pipeline the markets, sport and politics stories.
@@ -18,6 +19,11 @@ from typing import Any
 
 import ahocorasick
 
+from armstrack.events.lexicon import (
+    GATE_MAKER_TERMS,
+    GATE_TRANSFER_STEMS,
+    GATE_WEAPON_STEMS,
+)
 from armstrack.model import Article
 
 __all__ = ["RelevanceGate", "GateDecision", "TRANSFER_TERMS", "WEAPON_TERMS", "MAKER_TERMS"]
@@ -34,133 +40,12 @@ def _forms(*stems: str) -> tuple[str, ...]:
 
 
 #: Words that say something changes hands (or is stopped from doing so).
-TRANSFER_TERMS: tuple[str, ...] = _forms(
-    "buy|s|ing|er|ers",
-    "bought",
-    "purchase|s|d",
-    "purchasing",
-    "sell|s|ing|er|ers",
-    "sold",
-    "sale|s",
-    "order|s|ed|ing",
-    "contract|s|ed|ing|or|ors",
-    "deal|s",
-    "deliver|s|ed|ing|y|ies",
-    "deliveries",
-    "supply",
-    "supplies",
-    "supplied",
-    "supplying",
-    "supplier|s",
-    "export|s|ed|ing|er|ers",
-    "import|s|ed|ing|er|ers",
-    "acquire|s|d",
-    "acquiring",
-    "acquisition|s",
-    "procure|s|d|ment|ments",
-    "procuring",
-    "tender|s",
-    "bid|s|der|ders",
-    "transfer|s|red|ring",
-    "lease|s|d",
-    "leasing",
-    "licence|s|d",
-    "license|s|d",
-    "licensed production",
-    "co-production",
-    "coproduction",
-    "co-produce",
-    "joint production",
-    "sanction|s|ed",
-    "caatsa",
-    "embargo|es|ed",
-    "agreement|s",
-    "signed",
-    "handed over",
-    "handover",
-    "receive|s|d",
-    "receiving",
-    "commissioned",
-    "induct|s|ed",
-    "induction",
-    "donate|s|d",
-    "donation|s",
-    "military aid",
-    "arms",
-    "weapons",
-    "weaponry",
-)
-
+TRANSFER_TERMS: tuple[str, ...] = _forms(*GATE_TRANSFER_STEMS)
 #: Generic words for weapons (recall: a system the knowledge base lacks still counts).
-WEAPON_TERMS: tuple[str, ...] = _forms(
-    "arms",
-    "weapon|s|ry",
-    "missile|s",
-    "fighter|s",
-    "fighter jet|s",
-    "jet|s",
-    "tank|s",
-    "helicopter|s",
-    "gunship|s",
-    "frigate|s",
-    "corvette|s",
-    "destroyer|s",
-    "warship|s",
-    "patrol boat|s",
-    "patrol vessel|s",
-    "submarine|s",
-    "aircraft carrier|s",
-    "drone|s",
-    "uav|s",
-    "ucav|s",
-    "howitzer|s",
-    "artillery",
-    "rocket|s",
-    "launcher|s",
-    "air defence",
-    "air defense",
-    "air-defence",
-    "air-defense",
-    "anti-aircraft",
-    "aircraft",
-    "airplane|s",
-    "bomber|s",
-    "rifle|s",
-    "firearm|s",
-    "ammunition",
-    "munition|s",
-    "torpedo|es",
-    "radar|s",
-    "armoured vehicle|s",
-    "armored vehicle|s",
-    "armoured personnel carrier|s",
-    "armored personnel carrier|s",
-    "combat vehicle|s",
-    "military equipment",
-    "defence equipment",
-    "defense equipment",
-    "military hardware",
-    "warplane|s",
-    "interceptor|s",
-)
-
+WEAPON_TERMS: tuple[str, ...] = _forms(*GATE_WEAPON_STEMS)
 #: Arms makers and words for them, so a maker named without a weapon word still counts
 #: even when the knowledge base lacks it (recall first; the kb adds more names).
-MAKER_TERMS: tuple[str, ...] = (
-    "arms maker", "arms makers", "arms manufacturer", "arms manufacturers",
-    "defence contractor", "defence contractors", "defense contractor", "defense contractors",
-    "defence firm", "defense firm", "defence company", "defense company",
-    "defence group", "defense group", "military sales", "arms exporter",
-    "lockheed", "lockheed martin", "boeing", "raytheon", "northrop", "northrop grumman",
-    "general dynamics", "bae", "bae systems", "airbus", "eads", "thales", "leonardo",
-    "finmeccanica", "agustawestland", "dassault", "mbda", "saab", "rheinmetall",
-    "krauss-maffei", "kmw", "naval group", "dcns", "navantia", "fincantieri",
-    "thyssenkrupp", "kongsberg", "rosoboronexport", "rostec", "almaz-antey", "sukhoi",
-    "uralvagonzavod", "kalashnikov", "norinco", "avic", "hindustan aeronautics",
-    "elbit", "israel aerospace industries", "rafael", "embraer", "hanwha",
-    "korea aerospace industries", "hyundai rotem", "aselsan", "baykar", "denel",
-    "textron", "sikorsky", "l3harris", "l-3", "huntington ingalls", "eurofighter",
-)  # fmt: skip
+MAKER_TERMS: tuple[str, ...] = GATE_MAKER_TERMS
 
 _WEAPON_KINDS = frozenset(("system", "organisation", "organization", "weapon"))
 
