@@ -40,12 +40,14 @@ def pages(db: str) -> list[tuple[str, str]]:
         ("country", f"/countries/{country}"),
         ("network", "/network"),
         ("search", "/search?q=delivery"),
+        ("forecasts", "/forecasts"),
+        ("changes", "/changes"),
         ("status", "/status"),
         ("api", "/api"),
     ]
     if disputed:
         shots.insert(3, ("deal-disagreements", f"/deals/{disputed[0].id}#disagreements"))
-    if listing.rows:
+    if listing.rows and listing.rows[0].id != busiest.id:
         shots.insert(3, ("deal-most-sources", f"/deals/{listing.rows[0].id}"))
     return shots
 

@@ -45,7 +45,7 @@ def _digest(path: Path) -> str:
 
 
 PAGES = ["/", "/deals/1", "/articles", "/countries", "/countries/RUS", "/network",
-         "/search?q=delivery", "/status", "/api"]
+         "/search?q=delivery", "/forecasts", "/changes", "/status", "/api"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -241,6 +241,40 @@ def test_status_says_what_was_ingested(client: TestClient, web_db: Path) -> None
     with Store(str(web_db)) as store:
         assert data["counts"] == store.counts()
     assert data["search_index"] is True
+
+
+def _cli_json(web_db: Path, *args: str) -> dict:
+    import json
+
+    from click.testing import CliRunner
+
+    from armstrack.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(web_db), *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_forecasts_and_changes_are_the_command_lines_own(client: TestClient, web_db: Path) -> None:
+    # The web calls armstrack.analysis (issue 11) as the CLI does: the same JSON.
+    for params, args in (({}, ()), ({"as_of": "2019-12-31", "include_possible": "true"},
+                                     ("--as-of", "2019-12-31", "--include-possible"))):
+        api = client.get("/api/forecasts", params=params).json()
+        assert api == _cli_json(web_db, "forecasts", *args)
+    assert api["forecasts"], "the examples hold forecasts"
+    html = client.get("/forecasts").text
+    assert html.count('<tr class="v-') == len(client.get("/api/forecasts").json()["forecasts"])
+
+    changes = client.get("/api/changes", params={"since": "2020-01-01"}).json()
+    assert changes == _cli_json(web_db, "changes", "--since", "2020-01-01")
+    assert changes["changes"]
+    page = client.get("/changes?since=2020-01-01").text
+    assert page.count('<li class="change">') == len(changes["changes"])
+    atom = client.get("/api/changes.atom", params={"since": "2020-01-01"})
+    assert atom.headers["content-type"].startswith("application/atom+xml")
+    assert atom.text.count("<entry>") == len(changes["changes"])
+    assert client.get("/api/changes", params={"since": "2021-01-01",
+                                              "until": "2020-01-01"}).status_code == 400
 
 
 # --------------------------------------------------------------------------- safety

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
@@ -26,6 +27,7 @@ from pydantic import BeforeValidator, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from armstrack import analysis
 from armstrack.model import COARSE_MODALITY, EVENT_TYPES
 from armstrack.register import DEAL_COLUMNS, deal_rows
 from armstrack.web import charts, schemas
@@ -133,6 +135,9 @@ CountryId = Annotated[str, PathParam(min_length=1, max_length=100)]
 Limit = Annotated[int, Query(ge=2, le=200, description="how many parties to draw")]
 Words = Annotated[str, Query(max_length=200, description="words, all required")]
 Kind = Annotated[Literal["article", "event"] | None, Blank]
+Day = Annotated[date | None, Blank, Query(description="YYYY-MM-DD")]
+Sources = Annotated[list[str], Blanks, Query(max_length=20, description="outlet or speaker")]
+Flag = Annotated[bool | None, Blank, Query()]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -229,7 +234,9 @@ def create_app(db: str | Register) -> FastAPI:
         event_types=EVENT_TYPES,
         statuses=ALL_STATUSES,
         sorts=SORT_CHOICES,
+        deal_row=lambda key: register.index().by_key.get(key),
     )
+    env.filters["tuple_source"] = lambda value: ("source", value)
 
     def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
         return templates.TemplateResponse(request, template, context, status_code=status_code)
@@ -482,6 +489,44 @@ def create_app(db: str | Register) -> FastAPI:
                 for h in results.hits
             ],
         }
+
+    # ------------------------------------------------------------- forecasts, changes
+
+    @app.get("/forecasts", response_class=HTMLResponse, include_in_schema=False)
+    def forecasts_page(
+        request: Request, as_of: Day = None, source: Sources = [],  # noqa: B006
+        include_possible: Flag = False,
+    ) -> Response:
+        view = lookup(register.forecasts, as_of=as_of, sources=source,
+                      include_possible=bool(include_possible))
+        return render(request, "forecasts.html", view=view, sources=source,
+                      include_possible=include_possible)
+
+    @app.get("/api/forecasts", response_model=schemas.ForecastsOut, responses=errors,
+             tags=["analysis"])
+    def api_forecasts(as_of: Day = None, source: Sources = [],  # noqa: B006
+                      include_possible: Flag = False) -> dict[str, Any]:
+        """Planned and hoped claims with a time, and their verdicts as of a date."""
+        return lookup(register.forecasts, as_of=as_of, sources=source,
+                      include_possible=bool(include_possible)).to_json()
+
+    @app.get("/changes", response_class=HTMLResponse, include_in_schema=False)
+    def changes_page(request: Request, since: Day = None, until: Day = None) -> Response:
+        view = lookup(register.changes, since=since, until=until)
+        return render(request, "changes.html", view=view)
+
+    @app.get("/api/changes", response_model=schemas.ChangesOut, responses=errors,
+             tags=["analysis"])
+    def api_changes(since: Day = None, until: Day = None) -> dict[str, Any]:
+        """Deals that appeared, changed status, gained sources or a disagreement since a date."""
+        return lookup(register.changes, since=since, until=until).to_json()
+
+    @app.get("/api/changes.atom", response_class=Response, responses=errors, tags=["analysis"])
+    def api_changes_atom(since: Day = None, until: Day = None) -> Response:
+        """The same changes as an Atom feed, to follow the register in a feed reader."""
+        view = lookup(register.changes, since=since, until=until)
+        return Response(analysis.atom_feed(view.changes, view.since),
+                        media_type="application/atom+xml; charset=utf-8")
 
     # ------------------------------------------------------------- status
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+from armstrack import analysis
 from armstrack.cli.register_cmd import _system_matcher, resolve_party
 from armstrack.kb import KnowledgeBase, load_kb
 from armstrack.model import Article, Event
@@ -190,6 +191,7 @@ class DealIndex:
     def __init__(self, rows: list[DealRow], digest: str | None) -> None:
         self.rows = rows
         self.by_id = {row.id: row for row in rows}
+        self.by_key = {row.key: row for row in rows}
         self.digest = digest
         self._cache: OrderedDict[Any, tuple[list[DealRow], list[Facet]]] = OrderedDict()
         self._lock = threading.Lock()
@@ -219,6 +221,7 @@ class Register:
         self.kb = kb or load_kb()
         self._index: DealIndex | None = None
         self._index_lock = threading.Lock()
+        self._analysis: tuple[str | None, analysis.Register] | None = None
         self._category = {
             fold_system(name): entry.category
             for entry in self.kb.entries("system")
@@ -621,6 +624,49 @@ class Register:
             )
         return out
 
+    # ----------------------------------------------------------------- forecasts, changes
+
+    def analysis_register(self) -> analysis.Register:
+        """The whole register as :mod:`armstrack.analysis` takes it, read once per deals digest.
+
+        Forecasts and changes compare snapshots of every event, so they need the
+        events and articles in memory (``analysis.load_register``); reading them costs
+        seconds at SIPRI's scale, hence once, not per request.
+        """
+        digest = self.store.deals_digest()
+        with self._index_lock:
+            if self._analysis is None or self._analysis[0] != digest:
+                self._analysis = (digest, analysis.load_register(self.store))
+            return self._analysis[1]
+
+    def forecasts(
+        self, *, as_of: date | None, sources: Sequence[str], include_possible: bool
+    ) -> ForecastsView:
+        """Planned and hoped claims with a time, and whether they came true (issue 11's rules)."""
+        modalities = analysis.FORECAST_MODALITIES
+        if include_possible:
+            modalities = (*modalities, "possible")
+        found = analysis.find_forecasts(
+            self.analysis_register(), as_of=as_of, modalities=modalities, sources=sources or None
+        )
+        return ForecastsView(
+            as_of=found[0].as_of if found else as_of,
+            forecasts=found,
+            by_outlet=analysis.tally(found, "outlet"),
+            by_speaker=analysis.tally(found, "speaker"),
+        )
+
+    def changes(self, *, since: date | None, until: date | None) -> ChangesView:
+        """Deals that appeared or changed between two dates (default: the last year of news)."""
+        register = self.analysis_register()
+        if since is None:
+            days = [a.published for a in register.articles if a.published]
+            latest = max(days) if days else date.today()
+            since = latest.replace(year=latest.year - 1) if latest.year > 1 else latest
+        if until is not None and until < since:
+            raise BadQuery("until is before since")
+        return ChangesView(since, until, analysis.changes_since(register, since, until))
+
     # ----------------------------------------------------------------- status
 
     def status(self) -> StatusView:
@@ -713,6 +759,38 @@ class SearchResults:
     page: int
     per_page: int
     hits: list[SearchHit] = field(default_factory=list)
+
+
+@dataclass
+class ForecastsView:
+    as_of: date | None
+    forecasts: list[analysis.Forecast]
+    by_outlet: list[dict[str, Any]]
+    by_speaker: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of ``armstrack forecasts --format json``."""
+        return {
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "forecasts": [f.to_json() for f in self.forecasts],
+            "by_outlet": self.by_outlet,
+            "by_speaker": self.by_speaker,
+        }
+
+
+@dataclass
+class ChangesView:
+    since: date
+    until: date | None
+    changes: list[analysis.DealChange]
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of ``armstrack changes --format json``."""
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat() if self.until else None,
+            "changes": [c.to_json() for c in self.changes],
+        }
 
 
 @dataclass

@@ -244,6 +244,23 @@ class StatusOut(BaseModel):
     search_index: bool
 
 
+class ForecastsOut(BaseModel):
+    """``armstrack forecasts --format json`` (docs/forecasts.md)."""
+
+    as_of: str | None
+    forecasts: list[dict[str, Any]]
+    by_outlet: list[dict[str, Any]]
+    by_speaker: list[dict[str, Any]]
+
+
+class ChangesOut(BaseModel):
+    """``armstrack changes --format json``."""
+
+    since: str
+    until: str | None
+    changes: list[dict[str, Any]]
+
+
 class ErrorOut(BaseModel):
     error: str
     detail: Any = None
