@@ -168,6 +168,8 @@ deal_events = Table(
     Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True),
     Column("event_id", String, ForeignKey("events.id"), primary_key=True),
     Column("position", Integer, nullable=False),
+    # Which deal an event belongs to (article pages, search hits): without it, a scan.
+    Index("ix_deal_events_event", "event_id"),
 )
 
 
@@ -184,6 +186,10 @@ SEARCH_DDL: tuple[str, ...] = (
     "INSERT INTO search_index (kind, ref, text) VALUES ('article', new.id, new.title); END",
     "CREATE TRIGGER IF NOT EXISTS search_index_event AFTER INSERT ON events BEGIN "
     "INSERT INTO search_index (kind, ref, text) VALUES ('event', new.id, new.evidence); END",
+)
+#: Indexes added after version 1 was released: created on databases that predate them.
+LATER_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS ix_deal_events_event ON deal_events (event_id)",
 )
 #: Fills a search index created on a database that already holds rows.
 SEARCH_BACKFILL: tuple[str, ...] = (

@@ -606,8 +606,13 @@ class Store:
             self._init_search()
 
     def _init_search(self) -> None:
-        """Create the full-text index and its triggers; fill it when the database predates it."""
+        """Create the full-text index and its triggers; fill it when the database predates it.
+
+        Also adds the indexes that databases written before them lack.
+        """
         with self._writing() as conn:
+            for statement in s.LATER_INDEXES:
+                conn.execute(text(statement))
             existed = conn.execute(
                 text("SELECT 1 FROM sqlite_master WHERE name = :name"), {"name": s.SEARCH_TABLE}
             ).scalar()

@@ -479,7 +479,7 @@ def create_app(db: str | Register) -> FastAPI:
         results = lookup(register.search, q, kind=kind, page=page, per_page=per_page)
         return {
             "query": results.query, "total": results.total, "page": results.page,
-            "per_page": results.per_page,
+            "per_page": results.per_page, "ranked": results.ranked,
             "hits": [
                 {
                     "kind": h.kind, "ref": h.ref, "text": "".join(t for t, _ in h.segments),

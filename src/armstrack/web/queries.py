@@ -27,6 +27,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -49,6 +50,8 @@ OPEN_STATUSES: tuple[str, ...] = (
     "delivering",
 )
 MAX_PER_PAGE = 500
+#: Up to this many matches, search results are ranked (bm25); past it, newest first.
+RANKED_MATCHES = 5000
 
 
 class NotFound(LookupError):
@@ -188,16 +191,53 @@ class DealListing:
 class DealIndex:
     """The summary rows of every stored deal, read once per version of the deals."""
 
+    #: Columns with an inverted index: a filter on any of them starts from its rows.
+    INDEXED = ("supplier", "recipient", "status", "category")
+
     def __init__(self, rows: list[DealRow], digest: str | None) -> None:
         self.rows = rows
         self.by_id = {row.id: row for row in rows}
         self.by_key = {row.key: row for row in rows}
+        self.by_field: dict[str, dict[str, list[DealRow]]] = {}
+        for name in self.INDEXED:
+            groups: dict[str, list[DealRow]] = {}
+            for row in rows:
+                groups.setdefault(getattr(row, name), []).append(row)
+            self.by_field[name] = groups
         self.digest = digest
-        self._cache: OrderedDict[Any, tuple[list[DealRow], list[Facet]]] = OrderedDict()
+        self._orders: dict[str, list[DealRow]] = {}
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def cached(self, key: Any, build: Callable[[], tuple[list[DealRow], list[Facet]]]) -> Any:
-        """Filtered rows and facets of one filter state, kept for the last 256 states."""
+    def candidates(self, flt: DealFilter) -> list[DealRow]:
+        """The rows of the most selective indexed filter (all rows when none is set)."""
+        best = self.rows
+        for name in self.INDEXED:
+            values = getattr(flt, name)
+            if values:
+                groups = self.by_field[name]
+                found = [row for v in values for row in groups.get(v, ())]
+                if len(found) < len(best):
+                    best = found
+        return best
+
+    def ordered(self, rows: list[DealRow], sort: str) -> list[DealRow]:
+        """``rows`` in ``sort`` order: sorted directly when few, else read off a presorted list."""
+        key, descending = SORTS[sort.lstrip("-")], sort.startswith("-")
+        if len(rows) * 4 < len(self.rows):
+            return sorted(rows, key=key, reverse=descending)
+        with self._lock:
+            order = self._orders.get(sort.lstrip("-"))
+        if order is None:
+            order = sorted(self.rows, key=key)
+            with self._lock:
+                self._orders[sort.lstrip("-")] = order
+        wanted = {row.id for row in rows}
+        out = [row for row in order if row.id in wanted]
+        return out[::-1] if descending else out
+
+    def cached(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A result per filter state (and sort), kept for the last 256 asked for."""
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -222,6 +262,7 @@ class Register:
         self._index: DealIndex | None = None
         self._index_lock = threading.Lock()
         self._analysis: tuple[str | None, analysis.Register] | None = None
+        self._analysed: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._category = {
             fold_system(name): entry.category
             for entry in self.kb.entries("system")
@@ -371,13 +412,13 @@ class Register:
         index = self.index()
         flt = self.resolve_filter(flt)
 
-        def build() -> tuple[list[DealRow], list[Facet]]:
+        def matching() -> tuple[list[DealRow], list[Facet]]:
             match = self.matcher(flt)
-            found = [row for row in index.rows if match(row)]
-            found.sort(key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
-            return found, self.facets(found)
+            rows = [row for row in index.candidates(flt) if match(row)]
+            return rows, self.facets(rows)
 
-        found, facets = index.cached((flt, sort), build)
+        rows, facets = index.cached(flt, matching)
+        found = index.cached((flt, sort), lambda: index.ordered(rows, sort))
         if everything:
             return DealListing(len(found), 1, max(1, len(found)), sort, found, facets)
         start = (page - 1) * per_page
@@ -385,15 +426,11 @@ class Register:
         return DealListing(len(found), page, per_page, sort, shown, facets)
 
     def facets(self, rows: Sequence[DealRow], top: int = 12) -> list[Facet]:
-        counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-        for row in rows:
-            counters["supplier"][row.supplier] += 1
-            counters["recipient"][row.recipient] += 1
-            counters["category"][row.category] += 1
-            counters["status"][row.status] += 1
-            counters["system"][row.system] += 1
-            if row.first_reported:
-                counters["year"][row.first_reported[:4]] += 1
+        counters: dict[str, Counter[str]] = {
+            name: Counter(map(attrgetter(name), rows))
+            for name in ("supplier", "recipient", "category", "status", "system")
+        }
+        counters["year"] = Counter(r.first_reported[:4] for r in rows if r.first_reported)
         out = []
         for name in FACETS:
             counter = counters[name]
@@ -498,9 +535,9 @@ class Register:
 
     def country(self, code: str) -> CountryView:
         party = resolve_party(code, self.kb)
-        rows = self.index().rows
-        exports = [r for r in rows if r.supplier == party]
-        imports = [r for r in rows if r.recipient == party]
+        index = self.index()
+        exports = index.by_field["supplier"].get(party, [])
+        imports = index.by_field["recipient"].get(party, [])
         if not exports and not imports and self.kb.get(party) is None:
             raise NotFound(f"no country {code!r}")
         open_deals = sorted(
@@ -523,11 +560,9 @@ class Register:
 
     def countries(self) -> list[tuple[str, str, int, int]]:
         """Every party of a deal: (id, name, deals as supplier, deals as recipient)."""
-        out_n: Counter[str] = Counter()
-        in_n: Counter[str] = Counter()
-        for row in self.index().rows:
-            out_n[row.supplier] += 1
-            in_n[row.recipient] += 1
+        by_field = self.index().by_field
+        out_n = Counter({p: len(rows) for p, rows in by_field["supplier"].items()})
+        in_n = Counter({p: len(rows) for p, rows in by_field["recipient"].items()})
         parties = sorted(set(out_n) | set(in_n), key=lambda p: (-(out_n[p] + in_n[p]), p))
         return [(p, self.name(p), out_n[p], in_n[p]) for p in parties]
 
@@ -537,13 +572,9 @@ class Register:
         """Deals per (supplier, recipient) pair among the deals that pass ``flt``."""
         flt = self.resolve_filter(flt)
         match = self.matcher(flt)
-        edges: Counter[tuple[str, str]] = Counter()
-        total = 0
-        for row in self.index().rows:
-            if match(row):
-                edges[(row.supplier, row.recipient)] += 1
-                total += 1
-        return edges, total
+        index = self.index()
+        found = [row for row in index.candidates(flt) if match(row)]
+        return Counter((row.supplier, row.recipient) for row in found), len(found)
 
     # ----------------------------------------------------------------- search
 
@@ -557,7 +588,12 @@ class Register:
             )
 
     def search(self, query: str, *, kind: str | None, page: int, per_page: int) -> SearchResults:
-        """Titles and evidence sentences that contain every word of ``query`` (best first)."""
+        """Titles and evidence sentences that contain every word of ``query``.
+
+        Best first (FTS5's bm25 rank) when at most :data:`RANKED_MATCHES` match;
+        past that, ranking every match costs more than a page is worth (170 ms for
+        50,000 matches), so the most recently added come first and the page says so.
+        """
         match = fts_query(query)
         if not match:
             return SearchResults(query, 0, page, per_page, [])
@@ -574,15 +610,17 @@ class Register:
                      f"{kind_clause}"),
                 params,
             ).scalar_one()
+            order = "rank" if total <= RANKED_MATCHES else "rowid DESC"
             hits = conn.execute(
                 text(
                     "SELECT kind, ref, highlight(search_index, 2, :open, :close) "
                     "FROM search_index WHERE search_index MATCH :match "
-                    f"{kind_clause} ORDER BY rank LIMIT :limit OFFSET :offset"
+                    f"{kind_clause} ORDER BY {order} LIMIT :limit OFFSET :offset"
                 ),
                 {**params, "open": MARK_OPEN, "close": MARK_CLOSE},
             ).all()
-        return SearchResults(query, total, page, per_page, self._search_hits(hits))
+        return SearchResults(query, total, page, per_page, self._search_hits(hits),
+                             ranked=total <= RANKED_MATCHES)
 
     def _search_hits(self, hits: Sequence[Any]) -> list[SearchHit]:
         event_ids = [ref for kind, ref, _ in hits if kind == "event"]
@@ -637,7 +675,26 @@ class Register:
         with self._index_lock:
             if self._analysis is None or self._analysis[0] != digest:
                 self._analysis = (digest, analysis.load_register(self.store))
+                self._analysed.clear()
             return self._analysis[1]
+
+    def _analysed_once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """An analysis result per question, kept (64 of them) until the deals change.
+
+        ``changes_since`` rebuilds the deals of two snapshots: seconds at scale, so a
+        shared link or a feed reader polling the Atom feed pays it once.
+        """
+        self.analysis_register()
+        with self._index_lock:
+            if key in self._analysed:
+                self._analysed.move_to_end(key)
+                return self._analysed[key]
+        value = compute()
+        with self._index_lock:
+            self._analysed[key] = value
+            while len(self._analysed) > 64:
+                self._analysed.popitem(last=False)
+        return value
 
     def forecasts(
         self, *, as_of: date | None, sources: Sequence[str], include_possible: bool
@@ -646,8 +703,12 @@ class Register:
         modalities = analysis.FORECAST_MODALITIES
         if include_possible:
             modalities = (*modalities, "possible")
-        found = analysis.find_forecasts(
-            self.analysis_register(), as_of=as_of, modalities=modalities, sources=sources or None
+        found = self._analysed_once(
+            ("forecasts", as_of, tuple(sources), include_possible),
+            lambda: analysis.find_forecasts(
+                self.analysis_register(), as_of=as_of, modalities=modalities,
+                sources=sources or None,
+            ),
         )
         return ForecastsView(
             as_of=found[0].as_of if found else as_of,
@@ -665,7 +726,10 @@ class Register:
             since = latest.replace(year=latest.year - 1) if latest.year > 1 else latest
         if until is not None and until < since:
             raise BadQuery("until is before since")
-        return ChangesView(since, until, analysis.changes_since(register, since, until))
+        found = self._analysed_once(
+            ("changes", since, until), lambda: analysis.changes_since(register, since, until)
+        )
+        return ChangesView(since, until, found)
 
     # ----------------------------------------------------------------- status
 
@@ -759,6 +823,7 @@ class SearchResults:
     page: int
     per_page: int
     hits: list[SearchHit] = field(default_factory=list)
+    ranked: bool = True  # False: too many matches to rank, most recently added first
 
 
 @dataclass

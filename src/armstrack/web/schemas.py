@@ -223,6 +223,7 @@ class SearchOut(BaseModel):
     total: int
     page: int
     per_page: int
+    ranked: bool = Field(description="best first; false: too many matches, newest first")
     hits: list[SearchHitOut]
 
 
