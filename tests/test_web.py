@@ -41,6 +41,30 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _live_markup(html: str) -> list[str]:
+    """What in a page could run: script/img/iframe/object elements, on* attributes, and
+    links or sources with a javascript: or data: address, as a browser's parser sees them."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "img", "iframe", "object", "embed"):
+                found.append(f"<{tag}>")
+            for name, value in attrs:
+                if name.startswith("on"):
+                    found.append(f"{tag} {name}=")
+                scheme = (value or "").strip().lower()
+                if name in ("href", "src", "action", "xlink:href") and scheme.startswith(
+                    ("javascript:", "data:", "vbscript:")
+                ):
+                    found.append(f"{tag} {name}={value}")
+
+    Parser().feed(html)
+    return found
+
+
 # --------------------------------------------------------------------------- pages
 
 
@@ -287,15 +311,47 @@ def test_hostile_article_is_inert_everywhere(client: TestClient) -> None:
     pages += [f"/deals/{d['id']}" for d in deals]
     for path in pages:
         html = client.get(path).text
-        lowered = html.lower()
-        assert "<script" not in lowered, path
-        assert "<img" not in lowered and "<svg onload" not in lowered, path
-        assert not re.search(r"<[^>]+\son\w+\s*=", html), path
-        assert not re.search(r"""href\s*=\s*["']?\s*(javascript|data):""", lowered), path
+        assert _live_markup(html) == [], path
     article = client.get("/articles/901_hostile-script").text
     assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;" in article
     assert "onerror=&#34;alert" in article
     assert 'class="nolink"' in article  # the javascript: address is shown, not linked
+
+
+def test_hostile_speaker_quantity_and_system_are_inert(web_db: Path, tmp_path: Path) -> None:
+    """Fields the extractor rarely fills with markup (speaker, unit, system, title, URL), forced."""
+    import shutil
+    from datetime import date
+
+    from armstrack.model import Article, Event, Quantity
+    from armstrack.store import Batch
+
+    db = tmp_path / "forced.db"
+    shutil.copy(web_db, db)
+    payload = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    evidence = f"Chile bought {payload} jets from Sweden, said {payload}."
+    text = f"Title\n\n{evidence}\n"
+    with Store(str(db)) as store:
+        batch = Batch()
+        article = Article("903_forced", text, date(2020, 1, 2), title=payload,
+                          url="javascript:alert(document.domain)")
+        batch.add_article(article, content_hash="forced", status="extracted")
+        batch.add_events("903_forced", [Event(
+            "903_forced", "contract", "asserted", "SWE", "CHL", system=f"Gripen{payload}",
+            quantity=Quantity(3, payload), source=payload, evidence=evidence,
+            offsets=(7, 7 + len(evidence)), trigger=payload)])
+        store.write_batch(batch)
+        store.rebuild_deals()
+        deal = next(d for d in store.deals() if d.recipient == "CHL" and "Gripen" in d.system)
+    forced = TestClient(wrap(create_app(str(db))))
+    for path in (f"/deals/{deal.id}", "/articles/903_forced", "/?recipient=CHL", "/countries/CHL",
+                 "/search?q=Chile", "/network"):
+        html = forced.get(path).text
+        assert _live_markup(html) == [], path
+    assert "&lt;script&gt;" in forced.get(f"/deals/{deal.id}").text
+    # The helper itself sees what a browser would run.
+    assert _live_markup('<p title="x"><img src=x onerror=alert(1)><a href="javascript:x">') == [
+        "<img>", "img onerror=", "a href=javascript:x"]
 
 
 def test_safe_url_links_only_http() -> None:

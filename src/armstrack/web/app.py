@@ -366,7 +366,7 @@ def create_app(db: str | Register) -> FastAPI:
         return render(request, "article.html", view=view, article=view.article,
                     pieces=article_pieces(view.article.text, view.events))
 
-    @app.get("/api/articles/{article_id}", response_model=schemas.ArticleOut, responses=errors,
+    @app.get("/api/articles/{article_id:path}", response_model=schemas.ArticleOut, responses=errors,
              tags=["articles"])
     def api_article(article_id: ArticleId) -> dict[str, Any]:
         """An article: text, events (each with its deal), the gate's decision, its story."""
