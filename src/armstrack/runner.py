@@ -92,6 +92,12 @@ class IngestOptions:
     max_chars: int | None = None  # characters per article (--max-chars)
     max_records: int | None = None  # lines or records read from one input (--max-records)
     max_seconds: float | None = None  # seconds spent reading one input (--max-seconds)
+    #: Dask scheduler (``tcp://HOST:8786``, ``local``, ``local:N``): scans and extraction
+    #: on its workers (``armstrack.cluster``); None: this machine.
+    scheduler: str | None = None
+    #: Seconds between plain progress lines on stderr when there is no progress bar
+    #: (a cluster run's log); None: no such lines.
+    progress_every: float | None = None
 
     @property
     def n_workers(self) -> int:
@@ -203,6 +209,11 @@ def ingest(
     on. Deals are rebuilt once at the end.
     """
     opts = options or IngestOptions()
+    if opts.scheduler:
+        from armstrack.cluster import ingest_on_cluster
+
+        return ingest_on_cluster(paths, store, opts, opts.scheduler, components=components,
+                                 err=err or sys.stderr)
     return _Run(store, opts, components or default_components(), err or sys.stderr).execute(paths)
 
 
@@ -290,6 +301,9 @@ class _Run:
         self.pending_ids: set[str] = set()
         self.pending_story: dict[str, str] = {}
         self.seq = 0
+        self.written = 0  # article rows committed
+        self.passed = 0  # articles the gate let through
+        self.last_line = 0.0
         self.progress: Any = None
         self.task: Any = None
         self.started = 0.0
@@ -514,6 +528,7 @@ class _Run:
         new: bool,
     ) -> None:
         # One MinHash per article: the stored signature is also what is looked up.
+        self.passed += 1
         match = self.comp.near_index.add_signature(article.id, signature)
         self.seq += 1
         if match is not None and match != article.id:
@@ -563,6 +578,7 @@ class _Run:
             chunk.batch.add_events(article.id, events)
             self.summary.events += len(events)
         self.store.write_batch(chunk.batch)
+        self.written += len(set(chunk.ids))
         self.summary.batches += 1
         for digest in chunk.hashes:
             self.pending_hashes.pop(digest, None)
@@ -590,19 +606,22 @@ class _Run:
         self.task = self.progress.add_task("ingesting", total=None)
 
     def _tick(self) -> None:
-        if self.progress is None:
+        now = time.perf_counter()
+        every = self.opts.progress_every
+        if self.progress is None and (every is None or now - self.last_line < every):
             return
         s = self.summary
-        elapsed = time.perf_counter() - self.started
+        elapsed = now - self.started
         rate = s.read / elapsed if elapsed > 0 else 0.0
-        self.progress.update(
-            self.task,
-            description=(
-                f"{s.read} articles ({rate:.0f}/s) · {s.extracted} relevant · "
+        line = (f"{s.read} articles read ({rate:.0f}/s) · {self.passed} "
+                f"passed the gate · {s.extracted} extracted · {self.written} written · "
                 f"{s.skipped} skipped · {s.duplicates} duplicates · {s.failed} failed · "
-                f"{s.batches} batches committed"
-            ),
-        )
+                f"{s.batches} batches committed")
+        if self.progress is not None:
+            self.progress.update(self.task, description=line)
+        else:
+            self.last_line = now
+            self._say(line)
 
 
 def _isatty(stream: IO[str]) -> bool:

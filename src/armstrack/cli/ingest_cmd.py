@@ -35,6 +35,20 @@ def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str | None)
     return size
 
 
+def _scheduler(value: str | None) -> str | None:
+    """``tcp://HOST:PORT`` (any Dask address), ``local`` or ``local:N``."""
+    if value is None:
+        return None
+    if value.startswith("local"):
+        _, sep, n = value.partition(":")
+        if value != "local" and not (value.startswith("local:") and n.isdigit() and int(n) > 0):
+            raise click.BadParameter(f"{value!r}: local or local:N (N worker processes)")
+        return value
+    if "://" not in value:
+        raise click.BadParameter(f"{value!r}: a scheduler address (tcp://HOST:8786) or local[:N]")
+    return value
+
+
 def _positive(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
     if value is not None and value <= 0:
         raise click.BadParameter("must be positive")
@@ -95,6 +109,14 @@ def _positive(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
     is_flag=True,
     help="First re-run stored articles the relevance gate skipped (e.g. after a KB update).",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    callback=lambda _c, _p, v: _scheduler(v),
+    help="Run the scans and the extraction on a Dask cluster: tcp://HOST:8786, or local[:N] "
+    "for N local worker processes. PATHs may then be fsspec URLs (s3://..., gs://...). "
+    "See docs/cluster.md.",
+)
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -108,6 +130,7 @@ def ingest(
     batch_size: int,
     quiet: bool,
     rerun_skipped: bool,
+    scheduler: str | None,
 ) -> None:
     """Read articles from PATH... (files, folders, JSONL(.gz), HTML, WARC, feeds, - for stdin).
 
@@ -116,6 +139,7 @@ def ingest(
     rest go through the extractor in batches, one transaction per batch, so an
     interrupted run can simply be run again. Exits 1 when any input failed.
     """
+    from armstrack.cluster import ClusterUnavailable  # imports no Dask: only ``connect`` does
     from armstrack.runner import IngestOptions
     from armstrack.runner import ingest as run_ingest
 
@@ -131,10 +155,16 @@ def ingest(
         max_seconds=max_seconds,
         rerun_skipped=rerun_skipped,
         quiet=quiet,
+        scheduler=scheduler,
+        progress_every=None if quiet or not scheduler else 10.0,
     )
+    if scheduler and "-" in paths:
+        raise click.UsageError("stdin ('-') cannot be sent to a cluster: give files or URLs")
     store = open_register(ctx, write=True)
     try:
         summary = run_ingest(list(paths), store, options, err=sys.stderr)
+    except ClusterUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         store.close()
     if not quiet:
