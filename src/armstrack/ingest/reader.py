@@ -348,8 +348,10 @@ def _read_stream(
     kind = fmt.sniff(head)
     body = _buffered(head, stream)
     if kind == fmt.GZIP:
-        if fmt.sniff(_gunzip_head(head)) == fmt.WARC:
-            # warcio reads (and recovers from) per-record gzip members itself.
+        if fmt.sniff(_gunzip_head(head)) == fmt.WARC and _first_member_ends(head):
+            # A WARC gzipped record by record: warcio reads (and recovers from) the
+            # members itself. One gzipped whole, which warcio refuses, is decompressed
+            # by _read_gzip.
             from armstrack.ingest.warc import read_warc
 
             yield from read_warc(body, name, opts, _Budget(opts))
@@ -385,6 +387,18 @@ def _gunzip_head(head: bytes) -> bytes:
         return zlib.decompressobj(wbits=31).decompress(head, fmt.SNIFF_BYTES)
     except zlib.error:
         return b""
+
+
+def _first_member_ends(head: bytes) -> bool:
+    """Whether another gzip member follows the first within ``head``: a WARC gzipped record
+    by record (its first record is small: warcinfo or a request), not one member for the
+    whole file."""
+    decompressor = zlib.decompressobj(wbits=31)
+    try:
+        decompressor.decompress(head)
+    except zlib.error:
+        return False
+    return decompressor.eof and bool(decompressor.unused_data)
 
 
 def _read_gzip(name: str, stem: str, stream: IO[bytes], opts: ReadOptions) -> Iterator[Item]:
