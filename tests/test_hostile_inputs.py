@@ -31,13 +31,8 @@ from armstrack.model import Article, Event, ReadFailure
 from armstrack.store import Store, StoreError, claim_key
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_runner import (  # noqa: E402
-    FakeExtractor,
-    article,
-    fake_components,
-    run,
-    write_jsonl,
-)
+from hostile_corpus import real_reading_components  # noqa: E402
+from test_runner import FakeExtractor, article, run, write_jsonl  # noqa: E402
 
 GOOD = (
     "Poland buys Patriot missiles\n\n2021-03-01\n\n"
@@ -46,11 +41,6 @@ GOOD = (
 )
 
 
-def real_reading_components(extractor: Any = FakeExtractor) -> Any:
-    """The real readers and hashing, the fast fakes for the rest."""
-    comp = fake_components(extractor=extractor)
-    comp.read_inputs, comp.read_options, comp.content_hash = read_inputs, ReadOptions, content_hash
-    return comp
 
 
 @pytest.fixture

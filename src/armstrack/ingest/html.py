@@ -134,6 +134,16 @@ def _parsed_text(fragment: str) -> tuple[str, int]:
     return "\n\n".join(p for p in cleaned if p), parser.max_depth
 
 
+def _page_date(html: str) -> date | None:
+    """The page's own publication date by htmldate alone (for pages trafilatura gave up on)."""
+    try:
+        from htmldate import find_date
+
+        return parse_date_string(find_date(html, original_date=True, extensive_search=False))
+    except Exception:  # a date is a bonus here: no date is reported as such below
+        return None
+
+
 def read_html(
     data: bytes,
     article_id: str,
@@ -174,7 +184,10 @@ def read_html(
         if depth <= DEEP_NESTING or not flat:
             return ReadFailure(where, NO_TEXT, record)
         text, doc = flat, None
-    found = parse_date_string(getattr(doc, "date", None)) or parse_publication_date(text)
+        found = _page_date(html)
+    else:
+        found = parse_date_string(getattr(doc, "date", None))
+    found = found or parse_publication_date(text)
     when = found or published
     if when is None and fallback is not None:
         when = fallback
