@@ -297,6 +297,13 @@ def test_forecasts_and_changes_are_the_command_lines_own(client: TestClient, web
     atom = client.get("/api/changes.atom", params={"since": "2020-01-01"})
     assert atom.headers["content-type"].startswith("application/atom+xml")
     assert atom.text.count("<entry>") == len(changes["changes"])
+    from xml.etree import ElementTree
+
+    feed = ElementTree.fromstring(client.get("/api/changes.atom",
+                                             params={"since": "2000-01-01"}).content)
+    links = [link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
+    assert links and all(href.startswith(("http://", "https://")) for href in links)
+    assert "javascript:alert" in ElementTree.tostring(feed, encoding="unicode")  # as text
     assert client.get("/api/changes", params={"since": "2021-01-01",
                                               "until": "2020-01-01"}).status_code == 400
 

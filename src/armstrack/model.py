@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 EventType = Literal[
     "negotiation",
@@ -171,6 +172,22 @@ def printable(text: str) -> str:
     which no UTF-8 database or JSON output can hold).
     """
     return _UNPRINTABLE.sub(_escape, text)
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` if it may become a link anywhere we publish (web page, feed): http or https only.
+
+    Why: an article's URL is untrusted input; ``javascript:``, ``data:`` and other schemes
+    would run or render content in a reader's browser when clicked.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") and "\\" not in url else None
 
 
 @dataclass(frozen=True)

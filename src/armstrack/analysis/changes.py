@@ -23,6 +23,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from armstrack.analysis.snapshot import Register, event_ids, snapshot
+from armstrack.model import http_url
 from armstrack.register import Deal, TimelineEntry
 
 __all__ = [
@@ -266,8 +267,8 @@ def atom_feed(
         sub(entry, "title", change.summary)
         sub(entry, "updated", stamp(day))
         for claim in change.claims:
-            if claim.url:
-                sub(entry, "link", href=claim.url, rel="related")
+            if http_url(claim.url):  # an article's javascript: or data: URL is no link
+                sub(entry, "link", href=http_url(claim.url), rel="related")
         lines = [change.summary, ""]
         for claim in change.claims:
             ev = claim.event

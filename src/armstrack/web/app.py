@@ -15,7 +15,7 @@ import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from armstrack import analysis
 from armstrack.model import COARSE_MODALITY, EVENT_TYPES
+from armstrack.model import http_url as safe_url
 from armstrack.register import DEAL_COLUMNS, deal_rows
 from armstrack.web import charts, schemas
 from armstrack.web.marks import article_pieces, evidence_pieces
@@ -141,18 +142,6 @@ Flag = Annotated[bool | None, Blank, Query()]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it may become a link (http or https, nothing else), else ``None``."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in ("http", "https") and "\\" not in url else None
 
 
 def query_string(pairs: list[tuple[str, str]], **changes: Any) -> str:
