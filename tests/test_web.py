@@ -246,6 +246,10 @@ def test_search_finds_titles_and_evidence(client: TestClient) -> None:
     assert events["total"] < data["total"] and all(h["deal"] for h in events["hits"])
     html = client.get("/search?q=Rafale").text
     assert "<mark>Rafale</mark>" in html
+    # Stemmed: the plural finds the singular and the plural.
+    found = client.get("/api/search", params={"q": "deliveries"}).json()["hits"]
+    words = {w.lower() for h in found for w in re.findall(r"deliver\w*", h["text"], re.I)}
+    assert {"delivery", "deliveries"} <= words
 
 
 @pytest.mark.parametrize("query", ['"', "NEAR(", "a OR", "*", "x:y", "(((", "AND AND", "'; DROP"])

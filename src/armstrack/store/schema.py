@@ -177,11 +177,12 @@ deal_events = Table(
 #: date by triggers so that every writer (ingest, tests, benchmarks writing rows
 #: directly) maintains it without knowing about it. Not part of ``metadata``: it is
 #: SQLite-only, derived, and left out of :meth:`Store.canonical_dump`. ``kind`` is
-#: ``article`` or ``event``, ``ref`` the row's id; neither is tokenised.
+#: ``article`` or ``event``, ``ref`` the row's id; neither is tokenised. English
+#: stemming (porter), so "deliveries" finds "delivery".
 SEARCH_TABLE = "search_index"
 SEARCH_DDL: tuple[str, ...] = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-    "kind UNINDEXED, ref UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2')",
+    "kind UNINDEXED, ref UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2')",
     "CREATE TRIGGER IF NOT EXISTS search_index_article AFTER INSERT ON articles BEGIN "
     "INSERT INTO search_index (kind, ref, text) VALUES ('article', new.id, new.title); END",
     "CREATE TRIGGER IF NOT EXISTS search_index_event AFTER INSERT ON events BEGIN "
