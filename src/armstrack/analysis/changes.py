@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 
 from armstrack.analysis.snapshot import Register, event_ids, snapshot
 from armstrack.model import http_url
-from armstrack.register import Deal, TimelineEntry
+from armstrack.register import STAGE_OF_TYPE, Deal, TimelineEntry
 
 __all__ = [
     "DealChange",
@@ -35,17 +35,6 @@ __all__ = [
     "deal_state",
     "register_state",
 ]
-
-_STAGE_OF_TYPE = {
-    "negotiation": "negotiating",
-    "agreement": "agreed",
-    "contract": "contracted",
-    "production": "contracted",
-    "delivery": "delivering",
-    "deployment": "in_service",
-    "cancellation": "cancelled",
-}
-
 
 def deal_state(deal: Deal, ids: Sequence[str]) -> dict[str, Any]:
     """What a reader of the register sees of a deal, independent of event positions.
@@ -160,7 +149,9 @@ def _moving_claims(deal: Deal, since: date, status: str) -> list[TimelineEntry]:
     def moved_status(t: TimelineEntry) -> bool:
         if not t.event.is_realis:
             return False
-        stage = _STAGE_OF_TYPE.get(t.event.type)
+        if t.event.type == "cancellation":
+            return status == "cancelled"
+        stage = STAGE_OF_TYPE.get(t.event.type)
         return stage == status or (stage == "delivering" and status == "delivered")
 
     return sorted(new, key=lambda t: (not moved_status(t), t.published, t.index))

@@ -33,7 +33,7 @@ from urllib.parse import urlparse
 
 from armstrack.analysis.snapshot import Register
 from armstrack.model import Article, Event
-from armstrack.register import event_date, fold_system
+from armstrack.register import event_date
 
 __all__ = [
     "FORECAST_MODALITIES",
@@ -124,12 +124,6 @@ def outlet(article: Article | None) -> str:
     return "unknown"
 
 
-def _deal_key(ev: Event) -> tuple[str, str, str] | None:
-    if not (ev.supplier and ev.recipient and ev.system) or ev.supplier == ev.recipient:
-        return None
-    return (ev.supplier, ev.recipient, fold_system(ev.system))
-
-
 def find_forecasts(
     register: Register,
     as_of: date | None = None,
@@ -147,13 +141,13 @@ def find_forecasts(
     if as_of is None:
         days = [d for d in published.values() if d is not None]
         as_of = max(days) if days else date.today()
-    visible = [i for i, d in published.items() if d is not None and d <= as_of]
-    by_deal: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for i in visible:
-        key = _deal_key(register.events[i])
-        if key is not None:
-            by_deal[key].append(i)
-    names = {(d.supplier, d.recipient, fold_system(d.system)): d.key for d in register.deals}
+    visible = {i for i, d in published.items() if d is not None and d <= as_of}
+    # The register's own grouping of claims into deals; sanction events move no forecast.
+    by_deal = {
+        deal.key: [i for i in deal.events if i in visible and i not in sanctions]
+        for deal in register.deals
+        for sanctions in [set(deal.sanction_events)]
+    }
     wanted = [s.casefold() for s in sources or ()]
     found = []
     for key, members in by_deal.items():
@@ -164,7 +158,7 @@ def find_forecasts(
             if ev.time is None or (ev.time.start is None and ev.time.end is None):
                 continue
             forecast = _judge(i, members, register.events, published, articles, as_of)
-            forecast.deal = names.get(key, ":".join(key))
+            forecast.deal = key
             if wanted and not any(
                 w in forecast.outlet.casefold() or w in forecast.speaker.casefold()
                 for w in wanted

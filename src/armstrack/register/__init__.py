@@ -6,6 +6,7 @@ JSON and the CSV rows.
 """
 
 from armstrack.register.deals import (
+    STAGE_OF_TYPE,
     STATUS_ORDER,
     Deal,
     Disagreement,
@@ -32,6 +33,7 @@ __all__ = [
     "ARTICLE_COLUMNS",
     "DEAL_COLUMNS",
     "EVENT_COLUMNS",
+    "STAGE_OF_TYPE",
     "STATUS_ORDER",
     "Deal",
     "Disagreement",

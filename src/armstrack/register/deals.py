@@ -57,6 +57,7 @@ from typing import Any
 from armstrack.model import COARSE_MODALITY, Article, Event, Interval, Money, Quantity
 
 __all__ = [
+    "STAGE_OF_TYPE",
     "STATUS_ORDER",
     "Deal",
     "Disagreement",
@@ -81,7 +82,7 @@ STATUS_ORDER: tuple[str, ...] = (
 _RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 
 #: The stage each realis event type reaches (delivery may be upgraded to "delivered").
-_STAGE: dict[str, str] = {
+STAGE_OF_TYPE: dict[str, str] = {
     "negotiation": "negotiating",
     "agreement": "agreed",
     "contract": "contracted",
@@ -380,7 +381,7 @@ def deal_status(
         return "cancelled"
     best = -1
     for i in realis:
-        stage = _STAGE.get(events[i].type)
+        stage = STAGE_OF_TYPE.get(events[i].type)
         if stage is None:
             continue
         if stage == "delivering" and delivery_complete(events[i]):
