@@ -1,6 +1,6 @@
 """Forecasts: every planned or hoped claim with a time, and whether it came true.
 
-"Deliveries to begin in the first half of 2020", "a contract by year's end":
+"Deliveries to start in the first half of 2031", "a contract by year's end":
 an irrealis claim about a deal with a time interval is a forecast. Its verdict
 as of a date uses only articles published by then:
 

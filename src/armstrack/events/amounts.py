@@ -1,4 +1,4 @@
-"""Quantities ("36 Rafale jets", "two more batteries") and values ("$2.5 billion").
+"""Quantities ("18 Gripen fighters", "two more batteries") and values ("$2.5 billion").
 
 Values are normalised to an amount in units and an ISO 4217 currency code, so
 that "Rs 59,000 crore" and "$8.7bn" compare in a register.
@@ -73,7 +73,7 @@ def _number_on(token: Token) -> float | None:
 
 
 def find_quantity(sentence: Span, system_tokens: set[int]) -> Quantity | None:
-    """A count on the system or on a unit noun ("two regiments", "36 Rafale jets")."""
+    """A count on the system or on a unit noun ("two regiments", "18 Gripen fighters")."""
     candidates: list[Token] = []
     for token in sentence:
         if token.i in system_tokens or token.lemma_.lower() in UNITS:
@@ -88,7 +88,7 @@ def find_quantity(sentence: Span, system_tokens: set[int]) -> Quantity | None:
         if value is None:
             continue
         if token.i in system_tokens and token.head.lemma_.lower() in UNITS:
-            token = token.head  # "14 Leopard 2 battle tanks": counted in tanks
+            token = token.head  # "six Gripen E fighters": counted in fighters
         unit = token.lemma_.lower() if token.lemma_.lower() in UNITS else "unit"
         return Quantity(_clean(value), unit)
     return None

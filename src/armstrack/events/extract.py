@@ -32,7 +32,9 @@ from armstrack.events.lexicon import (
     PROPERTY_NOUNS,
     REPORTING_VERBS,
     RIVAL_WORDS,
+    SANCTION_WARNING_VERBS,
     TALKED_ABOUT,
+    US_SANCTION_WORDS,
     TriggerSense,
 )
 from armstrack.events.merge import merge_events
@@ -141,12 +143,12 @@ def _anaphor(trigger: Trigger, sentence: Span) -> str | None:
 
 
 def _generic_object(trigger: Trigger) -> bool:
-    """ "sell more arms", "military technology": the article names no system for this event."""
+    """ "ship more weapons", "military technology": the article names no system for this event."""
     for root in _trigger_tokens(trigger):
         for child in root.children:
             if child.dep_ in {"dobj", "pobj", "nsubjpass", "compound", "amod"} and \
                     child.lemma_.lower() in GENERIC_ARMS:
-                return True  # "sell more arms", "arms sales"
+                return True  # "to ship more arms", "arms sales"
             if child.dep_ == "prep":
                 for grand in child.children:
                     if grand.dep_ == "pobj" and grand.lemma_.lower() in GENERIC_ARMS:
@@ -158,7 +160,7 @@ _DESIGNATION = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Z0-9][A-Za-z0-9./-]{1,14}$
 
 
 def _unknown_designation(trigger: Trigger, inside_mention: set[int]) -> bool:
-    """ "sell its 737-MAX aircraft", "four XR-7B drones": the article names a system the
+    """ "to sell its ZX-9 trainers", "four XR-7B drones": the article names a system the
     knowledge base does not know, so no earlier system may stand in for it."""
     for root in _trigger_tokens(trigger):
         for child in root.children:
@@ -320,7 +322,7 @@ def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[st
     defaulted = supplier is None
     supplier = supplier or origin
     if supplier and roles.recipient and roles.recipient[0] == supplier and not sides:
-        return None  # "the Pentagon plans to buy F-35s": domestic procurement, not a transfer
+        return None  # "the US Army will order more Abrams": domestic procurement, not a transfer
     exclude = blocked | ({supplier} if supplier else set())
     recipient = _first(roles.recipient + sides + roles.cutter, exclude)
     if recipient is None:
@@ -340,12 +342,10 @@ def _resolve_transfer(roles: Roles, origin: str | None, sentence_states: list[st
 def _resolve_sanction(roles: Roles, sentence: Span, sentence_states: list[str],
                       context_states: list[str], index: PartyIndex) -> Parties | None:
     actor = _first(roles.actor)
-    if actor is None and any(t.lower_ == "caatsa" for t in sentence):
-        actor = "USA"
-    if actor is None and any(t.lower_ in {"caatsa", "ofac", "treasury"} for t in sentence):
+    if actor is None and any(t.lower_ in US_SANCTION_WORDS for t in sentence):
         actor = "USA"
     if actor is None:  # "Washington warned Cairo that it could face sanctions"
-        warners = [t for t in sentence if t.lemma_ in {"warn", "threaten", "caution"}]
+        warners = [t for t in sentence if t.lemma_ in SANCTION_WARNING_VERBS]
         for warner in warners:
             subject_parties = index.parties_of([c for c in warner.children if c.dep_ == "nsubj"])
             if subject_parties:
@@ -408,7 +408,7 @@ def assign_times(triggers: list[Trigger], timexes: list[Any]) -> dict[int, Inter
                 and not (reporter is not None and t.head_i == reporter.i)
                 and not _dates_reporting(t, trigger.token.doc)]
         if not free and _is_perfect(trigger.token):
-            # "X has suspended talks, an official said on Tuesday": the statement dates it
+            # "X has cancelled the order, its ministry said on Friday": the statement dates it
             free = [t for t in timexes if id(t) not in claimed and t.interval is not None
                     and t.interval.start is not None and t.interval.start == t.interval.end]
         if free:

@@ -278,6 +278,8 @@ SIGNING_VERBS = _words("senses.signing_verbs")
 WARNING_VERBS = _words("senses.warning_verbs")
 GO_AHEAD_VERBS = _words("senses.go_ahead_verbs")
 ORIGIN_PARTICIPLES = _words("senses.origin_participles")
+US_SANCTION_WORDS = _words("senses.us_sanction_words")
+SANCTION_WARNING_VERBS = _words("senses.sanction_warning_verbs")
 
 # cues.toml
 PLANNED_AUX = _words("cues.planned_aux")

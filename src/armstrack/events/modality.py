@@ -7,7 +7,7 @@ own). Cue words on that chain decide; the strongest wins:
 denied > negated > hoped > possible > planned > asserted.
 
 "would" is ambiguous: in reported speech under a past-tense reporting verb it is
-a future in the past ("said the system would be deployed by April": planned);
+a future in the past ("said the tanks would arrive by June": planned);
 with a condition in the sentence, or on its own, it is hypothetical (possible).
 """
 

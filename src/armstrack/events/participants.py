@@ -168,8 +168,8 @@ def _sentence_start_before(sentence, count: int) -> int:
 
 
 def _prep_parties(index: PartyIndex, token: Token, preps: set[str]) -> list[str]:
-    """Parties in "to X"/"from X" phrases of a token, also one level down ("delivery of S-400
-    parts to Turkey" attaches "to Turkey" to "parts")."""
+    """Parties in "to X"/"from X" phrases of a token, also one level down ("delivery of Patriot
+    spares to Poland" attaches "to Poland" to "spares")."""
     out: list[str] = []
     queue = [token]
     queue.extend(c for c in token.children if c.dep_ in {"prep", "dobj", "pobj"})
@@ -212,7 +212,7 @@ def _takes_governor_subject(token: Token) -> bool:
     if token.dep_ != "pobj":
         return False
     prep = token.head
-    if prep.lower_ == "with":  # "if it goes ahead with the purchase"
+    if prep.lower_ == "with":  # "should the navy press ahead with the order"
         return prep.head.lemma_ in GO_AHEAD_VERBS
     return prep.lower_ in {"in", "into", "on", "of"}
 

@@ -21,7 +21,7 @@ def is_verbal(token: Token) -> bool:
 
 
 def is_infinitival(token: Token) -> bool:
-    """ "a deal *to supply*": an infinitive with no subject of its own (spaCy labels it relcl)."""
+    """ "a contract *to deliver*": an infinitive with no subject of its own (spaCy: relcl)."""
     return is_verbal(token) and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) \
         and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
 
@@ -57,7 +57,7 @@ def subject(token: Token) -> tuple[Token | None, bool]:
         subjects = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}]
         if subjects:
             # the nearest one before the verb: a dateline the parser took for a subject
-            # ("SKRYDSTRUP, Denmark (AP) — Denmark and ... pledged") comes first
+            # ("KIRUNA, Sweden (AP) — Sweden and Finland ... agreed") comes first
             before = [c for c in subjects if c.i < current.i]
             child = before[-1] if before else subjects[0]
             if child.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":

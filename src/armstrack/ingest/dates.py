@@ -16,7 +16,7 @@ Decisions:
   archives; ``--published`` supplies it.
 * Only the header (title/byline/date lines, at most the first eight non-empty
   lines) and the dateline of the first body paragraph are looked at, so
-  "In May 2015, ..." or "on Nov. 24, 2015" deep in the story is never taken.
+  "In March 2019, ..." or "on Oct. 3, 2019" deep in the story is never taken.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ _DATELINE_END = re.compile(r"\s[-\u2013\u2014]{1,2}\s|" + AGENCY_TAG)
 _TRAILING_TAG = re.compile(r"\s*" + AGENCY_TAG + r"\s*$")
 
 
-# "NEW DELHI", "Kyiv, Ukraine", "ST. PETERSBURG, Fla." (a place, optionally a region)
+# "NEW DELHI", "Kyiv, Ukraine", "TAMPA, Fla." (a place, optionally a region)
 _PLACE = re.compile(
     r"(?:[A-Z\u00c0-\u00de][^\W\d_]*\.?|de|del|la|al|el|of|upon|am|an|der|es)"
     r"(?:[ '-](?:[A-Z\u00c0-\u00de][^\W\d_]*\.?|de|del|la|al|el|of|upon|am|an|der|es)){0,4}"

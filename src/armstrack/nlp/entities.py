@@ -52,7 +52,7 @@ class Mention:
         return doc[self.start : self.end].root
 
 
-#: A wire dateline opening a paragraph: "ROME/MILAN (Reuters) -", "WASHINGTON, Nov 3 -".
+#: A wire dateline opening a paragraph: "OSLO/BERGEN (Reuters) -", "WASHINGTON, Nov 3 -".
 DATELINE = re.compile(
     r"^[ \t]*[A-Z][A-Z .'/-]{1,60}(?:,[^\n]{0,40}?)?\s*(?:" + AGENCY_TAG + r"\s*)?(?:-{1,2}|—|–)\s",
     re.MULTILINE)
@@ -73,7 +73,7 @@ def doc_datelines(doc: Doc) -> list[tuple[int, int]]:
 def find_mentions(doc: Doc, kb: Any) -> list[Mention]:
     """Knowledge-base mentions aligned to token boundaries (widened when a match cuts a token).
 
-    Mentions inside a wire dateline ("ROME/MILAN (Reuters) -") are left out: the
+    Mentions inside a wire dateline ("OSLO/BERGEN (Reuters) -") are left out: the
     place a story was filed from is neither a party nor, for "Milan", a missile.
     """
     mentions: list[Mention] = []

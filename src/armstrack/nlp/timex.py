@@ -1,7 +1,7 @@
 """armstrack's own temporal tagger: find time expressions in defence news and resolve them.
 
 General-purpose date parsers fail on this genre: they read "July" as one day, cannot
-do "the first half of 2020", and take "We" or "may" for dates. This tagger owns the
+do "the first half of 2031", and take "We" or "may" for dates. This tagger owns the
 grammar: compiled regular expressions find candidate expressions in a sentence, the
 spaCy dependency parse (already computed upstream) supplies the governing verb and
 its tense, and small pure functions turn each expression into an ``Interval`` of
