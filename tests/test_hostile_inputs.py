@@ -578,3 +578,28 @@ def test_17_a_folder_holding_the_database_does_not_read_it(tmp_path: Path, fast_
         assert result.stderr == ""
     given = invoke("--db", str(db), "ingest", "--workers", "1", str(db))
     assert "the register's own database file" in given.stderr
+
+
+# limits ------------------------------------------------------------------------------
+
+
+def test_per_input_limits_are_set_by_options_or_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_ingest(paths: Any, store: Any, options: Any, err: Any = None) -> Any:
+        seen["options"] = options
+        return runner_module.IngestSummary()
+
+    monkeypatch.setattr(runner_module, "ingest", fake_ingest)
+    db = str(tmp_path / "r.db")
+    invoke("--db", db, "ingest", "x", "--max-chars", "1000", "--max-records", "50",
+           "--max-seconds", "2.5")
+    opts = seen["options"]
+    assert (opts.max_chars, opts.max_records, opts.max_seconds) == (1000, 50, 2.5)
+    monkeypatch.setenv("ARMSTRACK_MAX_CHARS", "777")
+    monkeypatch.setenv("ARMSTRACK_MAX_RECORDS", "9")
+    invoke("--db", db, "ingest", "x")
+    assert (seen["options"].max_chars, seen["options"].max_records) == (777, 9)
+    assert invoke("--db", db, "ingest", "x", "--max-chars", "0").exit_code == 2

@@ -65,12 +65,16 @@ def _positive(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
 )
 @click.option(
     "--max-bytes",
+    envvar="ARMSTRACK_MAX_BYTES",
+    show_envvar=True,
     callback=_parse_size,
     metavar="N",
     help="Size cap for one file or record held in memory (e.g. 200MB). [default: 50MB]",
 )
 @click.option(
     "--max-chars",
+    envvar="ARMSTRACK_MAX_CHARS",
+    show_envvar=True,
     type=int,
     callback=_positive,
     metavar="N",
@@ -78,6 +82,8 @@ def _positive(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
 )
 @click.option(
     "--max-records",
+    envvar="ARMSTRACK_MAX_RECORDS",
+    show_envvar=True,
     type=int,
     callback=_positive,
     metavar="N",
@@ -85,6 +91,8 @@ def _positive(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
 )
 @click.option(
     "--max-seconds",
+    envvar="ARMSTRACK_MAX_SECONDS",
+    show_envvar=True,
     type=float,
     callback=_positive,
     metavar="S",
