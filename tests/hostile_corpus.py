@@ -36,19 +36,29 @@ class Expect:
         return printable(self.path)
 
 
-SUBJECTS = ("Poland", "Norway", "Chile", "Kenya", "Japan", "Egypt", "Peru", "Ghana", "Oman")
-SYSTEMS = ("patrol boats", "transport aircraft", "radar systems", "armoured vehicles",
-           "training jets", "coastal guns", "frigates", "helicopters")
+#: Well-known transfers, true as stated: (buyer, what, seller).
+TRANSFERS = (
+    ("Turkey", "S-400 air defence systems", "Russia"),
+    ("India", "Rafale fighter jets", "France"),
+    ("Egypt", "Rafale fighter jets", "France"),
+    ("Greece", "Rafale fighter jets", "France"),
+    ("Poland", "F-35 fighter jets", "the United States"),
+    ("Finland", "F-35 fighter jets", "the United States"),
+    ("Switzerland", "F-35 fighter jets", "the United States"),
+    ("India", "S-400 air defence systems", "Russia"),
+    ("Qatar", "Rafale fighter jets", "France"),
+)
 FILLER = ("analysts", "harbour", "budget", "council", "season", "bridge", "exports", "wages",
           "railway", "weather", "farmers", "tariffs", "voters", "theatre", "museum", "river")
 
 
 def story(n: int, rng: random.Random) -> str:
-    """A short, unique news paragraph (fictional and plainly generic)."""
-    buyer, seller = rng.sample(SUBJECTS, 2)
+    """A short, unique paragraph: a true, well-known transfer, then filler words that make
+    it unique (numbered, so no two generated stories are near duplicates)."""
+    buyer, what, seller = rng.choice(TRANSFERS)
     words = " ".join(rng.choice(FILLER) for _ in range(30))
-    return (f"{buyer} signed a contract to buy {rng.choice(SYSTEMS)} from {seller}, the "
-            f"ministry said in statement number {n}. Officials also spoke about {words}.")
+    return (f"{buyer} agreed to buy {what} from {seller}, as reported in item {n}. "
+            f"The rest of item {n} is about {words}.")
 
 
 def text_article(n: int, rng: random.Random, date: str = "2021-05-04") -> str:

@@ -510,20 +510,20 @@ def test_15_names_with_newlines_and_escapes_are_printed_escaped(
 
 
 V1 = (
-    "Russia and Turkey sign S-400 deal\n\n2017-12-29\n\n"
-    "Russia signed a contract in December 2017 to supply S-400 missile systems to Turkey, "
+    "Russia and Turkey sign S-400 deal\n\n2017-09-12\n\n"
+    "Russia signed a contract in September 2017 to supply S-400 missile systems to Turkey, "
     "officials in Moscow said. The deal is worth 2.5 billion dollars, according to the "
     "Turkish defence ministry. Turkey is the first member of NATO to buy the Russian air "
     "defence system. Washington has warned Ankara that the system cannot be tied into the "
     "alliance's shared air defences. Turkish officials said the purchase became necessary "
-    "when years of talks with Western allies brought no offer they could accept. Russian "
-    "state media called it one of the largest foreign sales of the system so far. The "
+    "when years of talks with Western allies brought no offer they could accept. China "
+    "was the first foreign buyer of the system. The "
     "agreement also foresees that some parts will later be made in Turkey itself. The S-400 "
     "is a long-range surface-to-air missile system built by the Russian company Almaz-Antey. "
     "It can track aircraft and missiles at great distances and has been sold to China and "
     "India as well. Greece, another NATO member, has operated an older Russian system, the "
-    "S-300, for many years. Officials in Brussels said the alliance would study the sale "
-    "before commenting further on the matter. Turkey has bought most of its major weapons "
+    "S-300, for many years. NATO officials voiced concern that the system could not work "
+    "with the alliance's own equipment. Turkey has bought most of its major weapons "
     "from the United States and European countries for decades. Its air force flies "
     "American F-16 fighter jets, and its navy operates frigates of German design. Ankara "
     "has also been building up its own defence industry, which makes drones, armoured "
@@ -531,7 +531,7 @@ V1 = (
     "Middle East and Asia over the past twenty years."
 )
 # The update, published when the first battery arrived: one sentence more.
-V2 = V1.replace("2017-12-29", "2019-07-12").replace(
+V2 = V1.replace("2017-09-12", "2019-07-12").replace(
     "defence ministry.", "defence ministry. Russia delivered the first S-400 battery to "
     "Turkey in July 2019.")
 
