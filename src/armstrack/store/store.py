@@ -26,6 +26,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: ingests rely on SQLite's own locking
     fcntl = None  # type: ignore[assignment]
 import sqlite3
+import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -529,9 +530,21 @@ class Store:
         self.where = self.path or _redacted(self.url)
         if self.path is not None:
             _check_sqlite_path(self.path, write=not self.readonly)
+        self.immutable = False
         try:
             self.engine = self._make_engine()
-            self._init_schema()
+            try:
+                self._init_schema()
+            except exc_module.OperationalError as exc:
+                if not self._cannot_share(exc):
+                    raise
+                # A WAL database in a place we may not write: SQLite cannot create its
+                # shared-memory file, so no reader could open it. Nobody can write it
+                # through this path either, so it is read as the unchanging file it is.
+                self.engine.dispose()
+                self.immutable = True
+                self.engine = self._make_engine()
+                self._init_schema()
         except StoreError:
             raise
         except Exception as exc:  # every driver's own error type: one readable line
@@ -554,13 +567,21 @@ class Store:
 
             def connect() -> sqlite3.Connection:
                 if readonly:
-                    uri = "file:" + urllib.parse.quote(path) + "?mode=ro"
+                    flags = "?immutable=1" if self.immutable else "?mode=ro"
+                    uri = "file:" + urllib.parse.quote(path) + flags
                     return sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
                 return sqlite3.connect(path, timeout=60, check_same_thread=False)
 
             engine = create_engine("sqlite:///" + path, creator=connect)
         _sqlite_transactions(engine, readonly=self.readonly)
         return engine
+
+    def _cannot_share(self, exc: BaseException) -> bool:
+        """Whether a read-only open failed only for want of write access beside the file."""
+        if not self.readonly or self.path is None or "readonly" not in _one_line(exc):
+            return False
+        folder = os.path.dirname(self.path) or "."
+        return not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK))
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -597,11 +618,7 @@ class Store:
         if self.path is not None:
             # WAL: readers never block the writer. Persistent, so set once, outside
             # any transaction; a concurrent opener may have set it already.
-            raw = self.engine.raw_connection()
-            try:
-                raw.cursor().execute("PRAGMA journal_mode=WAL")
-            finally:
-                raw.close()
+            self._use_wal()
         if self.url.startswith("sqlite"):
             self._init_search()
 
@@ -620,6 +637,27 @@ class Store:
                 return
             for statement in (*s.SEARCH_DDL, *s.SEARCH_BACKFILL):
                 conn.execute(text(statement))
+
+    def _use_wal(self, patience: float = 60.0) -> None:
+        """Switch the file to WAL unless it is already. Switching needs the database to
+        itself and SQLite does not wait for that (no busy handler), so a first open racing
+        other first opens retries until they are done."""
+        deadline = time.monotonic() + patience
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            while True:
+                try:
+                    if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                        return
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+        finally:
+            raw.close()
 
     def _check_register(self) -> None:
         """Read-only open: the database must hold an armstrack register of our version."""
