@@ -92,8 +92,8 @@ def pass_spacy(args: argparse.Namespace) -> dict:
 # ------------------------------------------------------------------- measuring
 
 
-def _tree_rss(root: int) -> int:
-    """Bytes of RSS summed over ``root`` and all its descendants, from /proc."""
+def tree_rss_by_pid(root: int) -> dict[int, int]:
+    """Bytes of RSS of ``root`` and each of its descendants, by pid, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -108,12 +108,17 @@ def _tree_rss(root: int) -> int:
         pid, ppid = int(entry), int(fields[1])
         children.setdefault(ppid, []).append(pid)
         rss[pid] = int(fields[21]) * PAGE
-    total, stack = 0, [root]
+    out, stack = {}, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        out[pid] = rss.get(pid, 0)
         stack.extend(children.get(pid, ()))
-    return total
+    return out
+
+
+def _tree_rss(root: int) -> int:
+    """Bytes of RSS summed over ``root`` and all its descendants, from /proc."""
+    return sum(tree_rss_by_pid(root).values())
 
 
 def measure(name: str, args: argparse.Namespace) -> dict:
