@@ -64,6 +64,15 @@ def test_constraints_name_triggers_of_their_part_of_speech() -> None:
     assert "operate" in lexicon.NEEDS_OBJECT and "buy" not in lexicon.NEEDS_OBJECT
 
 
+def test_forms_are_of_trigger_lemmas() -> None:
+    """Irregular forms and coded triggers serve the plain-text search for triggers (nlp.focus)."""
+    loaded = lexicon.load_lexicon()
+    triggers = set(lexicon.VERB_TRIGGERS) | set(lexicon.NOUN_TRIGGERS)
+    assert set(loaded.irregular_forms) <= triggers | loaded.coded_trigger_lemmas
+    assert not loaded.coded_trigger_lemmas & triggers  # a coded trigger has no row of its own
+    assert lexicon.IRREGULAR_FORMS["buy"] == ("bought",)
+
+
 def test_derived_tables_keep_their_meaning() -> None:
     """The tables the rules read are the columns and lists of the files."""
     assert "jet" in lexicon.ANAPHORIC_WEAPON_NOUNS and "jet" in lexicon.UNITS
@@ -86,6 +95,8 @@ def test_derived_tables_keep_their_meaning() -> None:
      "listed twice"),
     ("triggers.tsv", "needs_object;no_money", "needs_object;no_cash", "constraint 'no_cash'"),
     ("weapon_nouns.tsv", "\nfrigate\tyes", "\njet\tyes", "listed twice"),
+    ("forms.tsv", "\nsell\tsold", "\nbuy\tsold", "listed twice"),
+    ("forms.tsv", "\nletter\t\tyes", "\nletter\t\t", "neither irregular forms"),
     ("weapon_nouns.tsv", "\nfrigate\tyes", "\nfrigate\tsure", "expected 'yes'"),
     ("rivals.toml", '"replace", "replacement"', '"replace", "replace"', "listed twice"),
     ("cues.toml", '"hope", "aim"', '"Hope", "aim"', "lower case"),

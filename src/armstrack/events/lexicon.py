@@ -43,6 +43,7 @@ CONSTRAINTS = {
 #: The files of the lexicon and what each holds.
 TRIGGER_FILE = "triggers.tsv"
 WEAPON_FILE = "weapon_nouns.tsv"
+FORMS_FILE = "forms.tsv"
 WORD_LIST_FILES = ("senses.toml", "cues.toml", "rivals.toml", "grammar.toml", "gate.toml")
 VALUE_TABLE_FILE = "amounts.toml"
 #: Words every data file's header must carry: where its words come from.
@@ -79,6 +80,10 @@ class Lexicon:
     #: pos -> constraint -> lemmas that carry it
     constraints: Mapping[str, Mapping[str, frozenset[str]]]
     weapon_nouns: tuple[WeaponNoun, ...]
+    #: lemma -> forms its stem does not reach ("buy" -> "bought")
+    irregular_forms: Mapping[str, tuple[str, ...]]
+    #: lemmas events/triggers.py reads as triggers by rules of their own ("build")
+    coded_trigger_lemmas: frozenset[str]
     #: "file stem.key" ("rivals.rival_words") -> words in file order
     word_lists: Mapping[str, tuple[str, ...]]
     #: table name ("currency_words") -> word -> value
@@ -151,6 +156,28 @@ def _read_weapon_nouns(path: Path, problems: list[str]) -> list[WeaponNoun]:
     return nouns
 
 
+def _read_forms(path: Path, problems: list[str]) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+    irregular: dict[str, tuple[str, ...]] = {}
+    coded: set[str] = set()
+    seen: set[str] = set()
+    for lineno, row in read_tsv(path):
+        where = f"{path.name}:{lineno}"
+        lemma = row.get("lemma", "")
+        forms = split_list(row.get("irregular_forms", ""))
+        for word in (lemma, *forms):
+            problems.extend(_word_problems(word, where))
+        if lemma in seen:
+            problems.append(f"{where}: {lemma!r} is listed twice")
+        seen.add(lemma)
+        if forms:
+            irregular[lemma] = tuple(forms)
+        if _flag(row.get("coded_trigger", ""), where, problems):
+            coded.add(lemma)
+        if not forms and lemma not in coded:
+            problems.append(f"{where}: {lemma!r} has neither irregular forms nor coded_trigger")
+    return irregular, coded
+
+
 def _read_toml(path: Path, problems: list[str]) -> dict[str, object]:
     try:
         with path.open("rb") as fh:
@@ -202,12 +229,13 @@ def _header_problems(directory: Path) -> list[str]:
 def read_lexicon(directory: Path = LEXICON_DIR) -> tuple[Lexicon, list[str]]:
     """The lexicon in ``directory`` and the problems found in it (empty when well formed)."""
     problems: list[str] = []
-    expected = {TRIGGER_FILE, WEAPON_FILE, VALUE_TABLE_FILE, *WORD_LIST_FILES}
+    expected = {TRIGGER_FILE, WEAPON_FILE, FORMS_FILE, VALUE_TABLE_FILE, *WORD_LIST_FILES}
     present = {p.name for p in directory.iterdir()} if directory.is_dir() else set()
     problems += [f"{name}: missing" for name in sorted(expected - present)]
     problems += [f"{name}: not a lexicon file (not read)" for name in sorted(present - expected)]
     senses, constraints = _read_triggers(directory / TRIGGER_FILE, problems)
     weapon_nouns = _read_weapon_nouns(directory / WEAPON_FILE, problems)
+    irregular_forms, coded_trigger_lemmas = _read_forms(directory / FORMS_FILE, problems)
     word_lists: dict[str, tuple[str, ...]] = {}
     for name in WORD_LIST_FILES:
         word_lists.update(_read_word_lists(directory / name, problems))
@@ -219,6 +247,8 @@ def read_lexicon(directory: Path = LEXICON_DIR) -> tuple[Lexicon, list[str]]:
         constraints=MappingProxyType({p: MappingProxyType({c: frozenset(w) for c, w in cs.items()})
                                       for p, cs in constraints.items()}),
         weapon_nouns=tuple(weapon_nouns),
+        irregular_forms=MappingProxyType(irregular_forms),
+        coded_trigger_lemmas=frozenset(coded_trigger_lemmas),
         word_lists=MappingProxyType(word_lists),
         value_tables=MappingProxyType(value_tables),
     )
@@ -256,6 +286,10 @@ GENERIC_ARMS = _LEXICON.weapon_words("generic")
 #: Which system categories a generic noun can refer back to ("the jets" -> aircraft).
 ANAPHOR_CATEGORIES: Mapping[str, frozenset[str]] = MappingProxyType(
     {w.noun: frozenset(w.categories) for w in _LEXICON.weapon_nouns if w.categories})
+
+# forms.tsv
+IRREGULAR_FORMS = _LEXICON.irregular_forms
+CODED_TRIGGER_LEMMAS = _LEXICON.coded_trigger_lemmas
 
 # senses.toml
 CONTRACT_AGREEMENT_MODIFIERS = _words("senses.contract_agreement_modifiers")

@@ -24,9 +24,9 @@ from the parse. So the parse is spent only where it can matter:
    character, so every offset and every mention is where a full parse puts it.
 
 Word forms are matched by stem ("deliver" finds "delivered", "deliveries"), with
-the irregular forms spelled out, so the filter keeps every line the lemmatizer
-could read a trigger in. ``bench/bench_focus.py`` compares the events of the
-labelled dev articles with and without the filter.
+the irregular forms spelled out (``events/data/lexicon/forms.tsv``), so the filter
+keeps every line the lemmatizer could read a trigger in. ``bench/bench_focus.py``
+compares the events of the labelled dev articles with and without the filter.
 """
 
 from __future__ import annotations
@@ -38,17 +38,15 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from armstrack.events.lexicon import COMPETITION_WORDS, NOUN_TRIGGERS, VERB_TRIGGERS
+from armstrack.events.lexicon import (
+    CODED_TRIGGER_LEMMAS,
+    COMPETITION_WORDS,
+    IRREGULAR_FORMS,
+    NOUN_TRIGGERS,
+    VERB_TRIGGERS,
+)
 from armstrack.model import Article
 
-#: Lemmas the trigger rules read besides the lexicon's tables (``events.triggers``).
-_EXTRA_TRIGGER_LEMMAS = {"letter", "enter", "build", "operational"}
-#: Forms a stem cannot reach.
-_IRREGULAR = {
-    "buy": ("bought",), "sell": ("sold",), "send": ("sent",), "take": ("took", "taken"),
-    "give": ("gave", "given"), "choose": ("chose", "chosen"), "build": ("built",),
-    "freeze": ("froze", "frozen"), "seek": ("sought",), "memorandum": ("memoranda",),
-}
 #: Words a stem reaches that the lemmatizer never reads as a trigger ("according" is "accord"
 #: only as a verb, and "accord" is a trigger only as a noun).
 _NEVER = {"according"}
@@ -67,7 +65,7 @@ def _forms(lemmas: Iterable[str]) -> re.Pattern[str]:
     stems = set()
     for lemma in lemmas:
         stems.add(re.escape(_stem(lemma)))
-        stems.update(re.escape(form) for form in _IRREGULAR.get(lemma, ()))
+        stems.update(re.escape(form) for form in IRREGULAR_FORMS.get(lemma, ()))
     never = "|".join(re.escape(w) for w in sorted(_NEVER))
     return re.compile(r"(?<![\w-])(?!(?:" + never + r")\b)(?:" +
                       "|".join(sorted(stems, key=len, reverse=True)) + ")", re.IGNORECASE)
@@ -75,7 +73,7 @@ def _forms(lemmas: Iterable[str]) -> re.Pattern[str]:
 
 _SANCTION_LEMMAS = {lemma for table in (VERB_TRIGGERS, NOUN_TRIGGERS)
                     for lemma, sense in table.items() if sense.type == "sanction"}
-TRIGGER_FORMS = _forms(set(VERB_TRIGGERS) | set(NOUN_TRIGGERS) | _EXTRA_TRIGGER_LEMMAS)
+TRIGGER_FORMS = _forms(set(VERB_TRIGGERS) | set(NOUN_TRIGGERS) | CODED_TRIGGER_LEMMAS)
 SANCTION_FORMS = _forms(_SANCTION_LEMMAS)
 COMPETITION_FORMS = _forms(COMPETITION_WORDS)
 _QUOTES = re.compile("[\"“”‘]|^'|[.!?]\\s+'", re.MULTILINE)
