@@ -24,10 +24,10 @@ from armstrack.events.lexicon import (
     ANAPHORIC_WEAPON_NOUNS,
     BUSINESS_FIGURE_NOUNS,
     BUSINESS_MODIFIERS,
+    COMPETITION_FRAMES,
     COMPETITION_WORDS,
     EVENT_GOVERNORS,
     GENERIC_ARMS,
-    INTEREST_VERBS,
     LINEAR_RIVAL_WORDS,
     PROPERTY_NOUNS,
     REPORTING_VERBS,
@@ -454,11 +454,29 @@ def _in_future(when: Interval | None, published: date) -> bool:
 
 
 def _is_interest(token: Token) -> bool:
-    """ "wants to buy", "is looking to acquire", "interested in buying"."""
-    head = token.head
-    if token.dep_ == "xcomp" and head.lemma_.lower() in INTEREST_VERBS:
-        return True
-    return token.dep_ == "pcomp" and head.head.lemma_.lower() in INTEREST_VERBS
+    """A purchase only sought or competed for: talks, not a contract (SPEC.md §2).
+
+    An interest or competition word governs the trigger within a few content
+    words: "wants to buy", "is considering buying", "their interest in
+    acquiring", "the race for the contract", "a bid for the order", "vying to
+    win the deal", "ready to sell". A contract still to be won ("to win",
+    "winning") is a prize; one that was won ("won the order") is not.
+    """
+    for governor in _governors(token, 3):
+        lemma = governor.lemma_.lower()
+        if lemma in COMPETITION_FRAMES or (lemma == "win" and governor.tag_ in {"VB", "VBG"}):
+            return True
+    return False
+
+
+def _governors(token: Token, limit: int) -> list[Token]:
+    """The nearest ``limit`` content words above ``token`` in the parse."""
+    found: list[Token] = []
+    while token.head.i != token.i and len(found) < limit:
+        token = token.head
+        if token.pos_ in {"VERB", "NOUN", "ADJ", "PROPN"}:
+            found.append(token)
+    return found
 
 
 def _competition_events(article: Article, sentences: list[Span], mentions: list[Mention],
@@ -575,7 +593,8 @@ class ArticleExtractor:
             event.extra.pop("nearby_states", None)
         events = merge_events(_one_stage_per_sentence(events))
         if self.reviewer is not None:
-            events = self.reviewer.review(events, doc, article)
+            events = merge_events(self.reviewer.review(events, doc, article),
+                                  by_factuality=False)
         for event in events:  # what the reviewer read, not provenance
             for note in ("origin_supplier", "trigger_lemma", "category"):
                 event.extra.pop(note, None)
@@ -677,6 +696,7 @@ class ArticleExtractor:
         )
         event.extra["origin_supplier"] = parties.supplier_is_origin_default
         event.extra["trigger_lemma"] = trigger.token.lemma_.lower()
+        event.extra["trigger_index"] = trigger.token.i
         if entry is not None:
             event.extra["category"] = entry.category
         return event

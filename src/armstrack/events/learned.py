@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from armstrack.model import COARSE_MODALITY, Article, Event
 from armstrack.nlp.entities import Mention, mentions_of
@@ -137,6 +137,9 @@ def candidate_features(event: Event, view: ArticleView) -> dict[str, float]:
     features[f"systems_in_sentence={_bucket(len(systems_here))}"] = 1.0
     if event.extra.get("category"):
         features[f"category={event.extra['category']}"] = 1.0
+    index = event.extra.get("trigger_index")
+    if index is not None and 0 <= index < len(view.doc):
+        features.update(trigger_frame(view.doc[index], kind))
     if sentence is not None:
         for token in sentence:
             lemma = token.lemma_.lower()
@@ -144,6 +147,43 @@ def candidate_features(event: Event, view: ArticleView) -> dict[str, float]:
                 features[f"w={lemma}"] = 1.0
     for word in view.title_words:
         features[f"title={word}"] = 1.0
+    return features
+
+
+#: Dependency relations of a trigger's children that say how it is framed.
+_FRAMING_CHILDREN = {"aux", "auxpass", "neg", "det", "amod", "advmod", "prep", "mark"}
+#: Parts of speech of the governing words worth a feature (function words say little).
+_CONTENT_POS = {"VERB", "NOUN", "ADJ", "PROPN"}
+
+
+def trigger_frame(token: Token, kind: str) -> dict[str, float]:
+    """How the sentence frames its trigger: the words that govern and modify it.
+
+    Why: a contract noun means a signed order under "signed" or "awarded" but
+    only a prospect under "race for", "bid for" or "considering"; a verb of
+    buying reports a purchase in the past tense and an intention under "seek
+    to" or "would". The type and keep models need these frames, which the
+    bag of the sentence's words does not give.
+    """
+    features = {f"pos={token.pos_}|{kind}": 1.0, f"tag={token.tag_}|{kind}": 1.0,
+                f"dep={token.dep_}|{kind}": 1.0}
+    for child in token.children:
+        if child.dep_ in _FRAMING_CHILDREN and _WORD.match(child.lemma_.lower()):
+            features[f"child={child.dep_}:{child.lemma_.lower()}|{kind}"] = 1.0
+    head, depth = token, 0
+    while head.head.i != head.i and depth < 3:
+        head = head.head
+        if head.pos_ not in _CONTENT_POS or not _WORD.match(head.lemma_.lower()):
+            continue
+        depth += 1
+        lemma = head.lemma_.lower()
+        features[f"gov={lemma}"] = 1.0
+        features[f"gov={lemma}|{kind}"] = 1.0
+        if depth == 1:
+            features[f"gov1={lemma}|{kind}"] = 1.0
+            for child in head.children:
+                if child.dep_ in {"aux", "neg"} and _WORD.match(child.lemma_.lower()):
+                    features[f"gov_child={child.lemma_.lower()}|{kind}"] = 1.0
     return features
 
 

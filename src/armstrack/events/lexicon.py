@@ -338,6 +338,10 @@ LINEAR_RIVAL_WORDS = _words("rivals.linear_rival_words")
 BEATING_WORDS = _words("rivals.beating_words")
 LOSING_BID_MODIFIERS = _words("rivals.losing_bid_modifiers")
 COMPETITION_WORDS = _words("rivals.competition_words")
+#: Words that make a contract noun or a verb of buying a prize still sought or competed for
+#: ("the race for the contract", "a bid for the order", "interest in buying"): talks.
+COMPETITION_FRAMES = (COMPETITION_WORDS | INTEREST_VERBS
+                      | _words("rivals.prize_frames")) - {"rival"}
 
 # grammar.toml
 OBJECT_CONTROL = _words("grammar.object_control")
