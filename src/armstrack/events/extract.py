@@ -487,7 +487,8 @@ def _competition_events(article: Article, sentences: list[Span], mentions: list[
     ("the Rafale, the Typhoon and the Gripen are competing for the order"); the
     trigger rules take such systems for rivals. Here each contender becomes a
     `negotiation` from its origin state to the buyer: the state the sentence
-    names that is no contender's origin, else the state the article is about.
+    names that is no contender's origin nor a contender's maker's home, else
+    the state the article is about.
     These are candidates like any other: the learned layer decides.
     """
     seen = {(e.type, e.supplier, e.recipient, e.system) for e in events}
@@ -500,8 +501,11 @@ def _competition_events(article: Article, sentences: list[Span], mentions: list[
         systems = _systems_in(mentions, sentence)
         if not systems:
             continue
-        origins = {m.entry.origin or m.entry.state for m in systems}
-        states = [p for p in dict.fromkeys(m.party for m in _states_in(mentions, sentence))
+        named_parties = _states_in(mentions, sentence)
+        # contenders' origins and their makers' home states ("Italy's Leonardo") sell, not buy
+        origins = {m.entry.origin or m.entry.state for m in systems} | {
+            m.party for m in named_parties if m.kind == "organisation"}
+        states = [p for p in dict.fromkeys(m.party for m in named_parties if m.kind == "state")
                   if p not in origins and p not in NON_TRANSFER_PARTIES]
         named = bool(states)
         buyer = states[0] if named else next(
