@@ -23,6 +23,7 @@ from armstrack.events.lexicon import (
     SIGNING_VERBS,
     TARGET_GOVERNORS,
     WARNING_VERBS,
+    WINNING_GOVERNORS,
 )
 from armstrack.events.syntax import (
     conjuncts_and_self,
@@ -255,6 +256,12 @@ def _roles_of_token(token: Token, direction: str, index: PartyIndex, roles: Role
     at = _prep_parties(index, token, {"in", "at", "on", "against", "into"})
     objects = _object_parties(index, token) if verbal else []
 
+    if not verbal and governor is not None and governor.lemma_ in WINNING_GOVERNORS and \
+            direction in {"mutual", "acquire"}:
+        # "the yard won an order for four frigates from Egypt": the winner sells
+        roles.supplier += subj + own
+        roles.recipient += from_ + to
+        return
     if direction == "provide":
         if not verbal and governor is not None and governor.lemma_ in RECEIVING_GOVERNORS:
             roles.recipient += subj
