@@ -30,7 +30,11 @@ SEED = 13
 FOLDS = 5
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(0.2 + 0.1 * i, 2) for i in range(7))  # 0.2 .. 0.8
-THRESHOLDS_STATED = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+#: A candidate whose sentence names all its participants is dropped only when the model is
+#: sure it is wrong: such candidates are right about four times in five on real reports (issue
+#: 8's hand judgement), and on dev a stricter bar changed cross-validated event F1 by under
+#: 0.01 while it dropped plain single-sentence reports ("X delivered N Y to Z in 2016").
+THRESHOLDS_STATED = (0.0, 0.1)
 MARGINS = (0.6, 0.8, 1.01)  # how sure a model must be to overrule the rules; 1.01: never
 TYPE_MARGINS = (0.5,) + MARGINS
 #: Precision counts more than recall (F-beta with beta < 1): a register that a third of is
