@@ -10,7 +10,7 @@ inclusive calendar days following SPEC.md §4 (P = the publication date).
 Pipeline per sentence (``TimexTagger.tag``):
 1. a cheap keyword pre-check; sentences without a digit or a time word return at once;
 2. every rule's regex runs over the text; candidates are kept longest-first, without
-   overlaps ("the first half of next year" beats "next year");
+   overlaps ("the second half of next year" beats "next year");
 3. adjacent candidates joined by "-", "to", "through", "and" (after "between") or
    "until" (after "from") are merged into ranges;
 4. a signal word before ("by", "no earlier than", "earlier", ...) or after
