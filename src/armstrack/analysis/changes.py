@@ -109,20 +109,14 @@ class DealChange:
         }
 
 
+#: The fields of a timeline entry (``TimelineEntry.to_json``) that a change reports.
+_CLAIM_FIELDS = ("type", "modality", "time", "quantity", "source", "evidence", "article",
+                 "title", "url", "published")
+
+
 def _claim_json(entry: TimelineEntry) -> dict[str, Any]:
-    ev = entry.event
-    return {
-        "type": ev.type,
-        "modality": ev.modality,
-        "time": ev.time.to_json() if ev.time else None,
-        "quantity": ev.quantity.to_json() if ev.quantity else None,
-        "source": ev.source,
-        "evidence": ev.evidence,
-        "article": ev.article,
-        "title": entry.title,
-        "url": entry.url,
-        "published": entry.published.isoformat() if entry.published else None,
-    }
+    full = entry.to_json()
+    return {name: full[name] for name in _CLAIM_FIELDS}
 
 
 def _kinds(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
