@@ -75,7 +75,8 @@ def record(n: int, rng: random.Random, **extra: object) -> dict[str, object]:
             "text": story(n, rng), **extra}
 
 
-def _warc(records: list[tuple[str, bytes, str]], gz: bool = False) -> bytes:
+def warc_bytes(records: list[tuple[str, bytes, str]], gz: bool = False) -> bytes:
+    """A WARC file of HTTP responses (uri, body, content type), gzipped per record if ``gz``."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -151,13 +152,13 @@ def fifo(folder: Path, n: int, rng: random.Random, lim: Limits) -> Expect:
 
 def warc_image_first(folder: Path, n: int, rng: random.Random, lim: Limits) -> Expect:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(100, 3000))
-    data = _warc([(f"http://example.org/{n}.png", png, "image/png"),
+    data = warc_bytes([(f"http://example.org/{n}.png", png, "image/png"),
                   (f"http://example.org/{n}", page(n, rng), "text/html")], gz=n % 2 == 0)
     return Expect(_write(folder / f"image-first{n}.warc", data), "warc-image-first", 1, False)
 
 
 def warc_bad_length(folder: Path, n: int, rng: random.Random, lim: Limits) -> Expect:
-    data = _warc([(f"http://example.org/{n}/a", page(n, rng), "text/html"),
+    data = warc_bytes([(f"http://example.org/{n}/a", page(n, rng), "text/html"),
                   (f"http://example.org/{n}/b", page(n + 1, rng), "text/html"),
                   (f"http://example.org/{n}/c", page(n + 2, rng), "text/html")])
     at = data.index(b"Content-Length", data.index(f"http://example.org/{n}/b".encode()))
@@ -168,7 +169,7 @@ def warc_bad_length(folder: Path, n: int, rng: random.Random, lim: Limits) -> Ex
 
 
 def warc_cut_header(folder: Path, n: int, rng: random.Random, lim: Limits) -> Expect:
-    data = _warc([(f"http://example.org/{n}/a", page(n, rng), "text/html"),
+    data = warc_bytes([(f"http://example.org/{n}/a", page(n, rng), "text/html"),
                   (f"http://example.org/{n}/b", page(n + 1, rng), "text/html")])
     cut = data.index(f"WARC-Target-URI: http://example.org/{n}/b".encode()) + rng.randrange(3, 30)
     return Expect(_write(folder / f"cut-header{n}.warc", data[:cut]), "warc-cut-header", 1, True)

@@ -9,7 +9,6 @@ index and the extractor; the ones about the language pipeline run the real one.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import shutil
@@ -34,7 +33,7 @@ from armstrack.model import Article, Event, ReadFailure
 from armstrack.store import Store, StoreError, claim_key
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile_corpus import real_reading_components  # noqa: E402
+from hostile_corpus import real_reading_components, warc_bytes  # noqa: E402
 from test_runner import FakeExtractor, article, run, write_jsonl  # noqa: E402
 
 GOOD = (
@@ -42,8 +41,6 @@ GOOD = (
     "WARSAW - Poland signed a contract to buy Patriot missiles from the United States "
     "on Monday, the defence ministry said. Story {n}."
 )
-
-
 
 
 @pytest.fixture
@@ -224,20 +221,6 @@ def test_5_an_unreadable_argument_is_one_error_and_the_rest_is_ingested(
 # 6, 7 ----------------------------------------------------------------------------- WARC
 
 
-def _warc(records: list[tuple[str, bytes, str]], gz: bool = False) -> bytes:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=gz)
-    for uri, body, content_type in records:
-        http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.0")
-        writer.write_record(
-            writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http)
-        )
-    return buffer.getvalue()
-
-
 def _page(title: str) -> bytes:
     body = "Russia delivered S-400 missiles to Turkey in July 2019, officials said. " * 4
     return (
@@ -251,10 +234,10 @@ def test_6_a_warc_whose_first_record_is_an_image_is_read(tmp_path: Path) -> None
     records = [("http://x/a.png", png, "image/png"),
                ("http://x/story", _page("First story"), "text/html")]
     path = tmp_path / "crawl.warc"
-    path.write_bytes(_warc(records))
+    path.write_bytes(warc_bytes(records))
     assert [type(i).__name__ for i in read(str(path))] == ["Article"]
     by_record = tmp_path / "by-record.warc.gz"  # gzipped record by record, as crawls are
-    by_record.write_bytes(_warc(records, gz=True))
+    by_record.write_bytes(warc_bytes(records, gz=True))
     assert [type(i).__name__ for i in read(str(by_record))] == ["Article"]
     whole = tmp_path / "whole.warc.gz"  # one gzip member for the whole file
     whole.write_bytes(gzip.compress(path.read_bytes()))
@@ -264,7 +247,7 @@ def test_6_a_warc_whose_first_record_is_an_image_is_read(tmp_path: Path) -> None
 def test_7_a_wrong_content_length_is_a_recorded_failure_and_nothing_leaks(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    data = _warc([("http://x/a", _page("First"), "text/html"),
+    data = warc_bytes([("http://x/a", _page("First"), "text/html"),
                   ("http://x/b", _page("Second"), "text/html"),
                   ("http://x/c", _page("Third"), "text/html")])
     at = data.index(b"Content-Length", data.index(b"http://x/b"))
@@ -279,7 +262,7 @@ def test_7_a_wrong_content_length_is_a_recorded_failure_and_nothing_leaks(
 
 
 def test_7_a_warc_cut_inside_a_header_says_so_readably(tmp_path: Path) -> None:
-    data = _warc([("http://x/a", _page("First"), "text/html"),
+    data = warc_bytes([("http://x/a", _page("First"), "text/html"),
                   ("http://x/b", _page("Second"), "text/html")])
     path = tmp_path / "cut.warc"
     path.write_bytes(data[: data.index(b"WARC-Target-URI: http://x/b") + 10])
