@@ -43,8 +43,25 @@ def deals(web_db: Path) -> list:
 
 
 def _console_errors(browser: Any) -> list[str]:
-    """Console messages at SEVERE level (errors, CSP violations) since the last call."""
-    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    """Console messages at SEVERE level (errors, CSP violations) since the last call.
+
+    ChromeDriver's log request can race a page that is still being torn down ("Node with
+    given id does not belong to the document"); that is the driver, not the page, so the
+    request is repeated a few times before the error counts.
+    """
+    import time
+
+    from selenium.common.exceptions import WebDriverException
+
+    for attempt in range(4):
+        try:
+            entries = browser.get_log("browser")
+            break
+        except WebDriverException:
+            if attempt == 3:
+                raise
+            time.sleep(0.5)
+    return [e["message"] for e in entries if e["level"] == "SEVERE"]
 
 
 def _open(browser: Any, url: str) -> None:
